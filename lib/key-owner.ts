@@ -1,0 +1,81 @@
+// Resolving which IAM user an access key (or a login profile) belongs to.
+//
+// Order of evidence: the user resource the value came from (property dependencies, known even
+// during preview when the value itself is not), then the value as a user name within the
+// resource's account. Anything else is unresolved, with the reason, never a guess.
+
+import { Account, accountOf } from "./accounts";
+import { AccessKeyRecord, Owner, ResourceView } from "./model";
+import { OWNER_PROP, TYPES, USER_TYPES } from "./types";
+import { creationState, parseUserName, UserDirectory } from "./users";
+import { read, readString, UNKNOWN } from "./values";
+
+function userDependency(resource: ResourceView, prop: string): string | undefined {
+  const deps = resource.propertyDependencies?.[prop];
+  if (!Array.isArray(deps)) return undefined;
+  const users = new Set<string>();
+  for (const dep of deps) {
+    if (dep && USER_TYPES.has(dep.type)) users.add(dep.urn);
+  }
+  // A value built from two users' outputs names neither with certainty.
+  return users.size === 1 ? users.values().next().value : undefined;
+}
+
+/**
+ * The owner named by `resource.props[prop]`.
+ * @param account the account of the resource itself (its provider's).
+ */
+export function resolveOwner(
+  resource: ResourceView,
+  prop: string,
+  users: UserDirectory,
+  account: Account = accountOf(resource.provider),
+): Owner {
+  const value = readString(resource.props, prop);
+  const fromUrn = userDependency(resource, prop);
+  if (fromUrn !== undefined) {
+    const user = users.get(fromUrn);
+    if (user) {
+      const userName = user.userName ?? (typeof value === "string" ? parseUserName(value) : undefined);
+      return { userUrn: user.urn, userName, account: user.account };
+    }
+  }
+  if (typeof value === "string") {
+    const userName = parseUserName(value);
+    const user = users.findByName(userName, account);
+    return user ? { userUrn: user.urn, userName, account: user.account } : { userName, account };
+  }
+  const raw = read(resource.props, prop);
+  const why =
+    value === UNKNOWN
+      ? `its \`${prop}\` is computed and not known yet, and does not come from an IAM user resource in this stack`
+      : raw === undefined || raw === null
+        ? `it has no \`${prop}\` value`
+        : `its \`${prop}\` value is not a user name`;
+  return { account, unresolved: why };
+}
+
+function keyStatus(resource: ResourceView): AccessKeyRecord["status"] {
+  const status = readString(resource.props, "status");
+  if (status === UNKNOWN) return "unknown";
+  return typeof status === "string" && status.toLowerCase() === "inactive" ? "inactive" : "active";
+}
+
+export function isAccessKeyType(type: string): boolean {
+  return type === TYPES.accessKey || type === TYPES.nativeAccessKey;
+}
+
+/** The access key record for a key resource, or undefined for any other type. */
+export function accessKeyOf(resource: ResourceView, users: UserDirectory): AccessKeyRecord | undefined {
+  if (!isAccessKeyType(resource.type)) return undefined;
+  const account = accountOf(resource.provider);
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    resourceName: resource.name,
+    owner: resolveOwner(resource, OWNER_PROP[resource.type], users, account),
+    status: keyStatus(resource),
+    creating: creationState(resource),
+    account,
+  };
+}

@@ -1,0 +1,117 @@
+// The rule itself: which access keys are set up for a user who has a console password.
+
+import { compareAccounts, Sameness } from "./accounts";
+import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
+import { nameKey } from "./users";
+
+/** Whether two owners are the same IAM user. */
+export function sameUser(a: Owner, b: Owner): Sameness {
+  if (a.unresolved !== undefined || b.unresolved !== undefined) {
+    return compareAccounts(a.account, b.account) === "different" ? "different" : "unknown";
+  }
+  if (a.userUrn !== undefined && b.userUrn !== undefined) {
+    return a.userUrn === b.userUrn ? "same" : "different";
+  }
+  if (a.userName !== undefined && b.userName !== undefined) {
+    return nameKey(a.userName) === nameKey(b.userName) ? compareAccounts(a.account, b.account) : "different";
+  }
+  // A user resource whose name is not known yet, against a plain name: cannot rule it out.
+  return compareAccounts(a.account, b.account) === "different" ? "different" : "unknown";
+}
+
+export type KeyFinding =
+  /** An active key and a console password for the same user. */
+  | { kind: "violation"; key: AccessKeyRecord; holder: PasswordHolder; others: number }
+  /** The same, but the key is inactive. */
+  | { kind: "inactive-key"; key: AccessKeyRecord; holder: PasswordHolder; others: number }
+  /** The key may belong to a console user, but the stack does not show it for certain. */
+  | { kind: "undetermined"; key: AccessKeyRecord; holder: PasswordHolder; reason: string };
+
+/** Index of console passwords, so each key is compared only with plausible candidates. */
+export class PasswordIndex {
+  private readonly all: PasswordHolder[] = [];
+  private readonly byUserUrn = new Map<string, PasswordHolder[]>();
+  private readonly byName = new Map<string, PasswordHolder[]>();
+  /** Holders whose user is unresolved or has no known name: compared with every key. */
+  private readonly vague: PasswordHolder[] = [];
+  /** Holders known only by name, with no user resource. */
+  private readonly nameOnly: PasswordHolder[] = [];
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  add(holder: PasswordHolder): void {
+    this.all.push(holder);
+    const { owner } = holder;
+    if (owner.unresolved !== undefined || owner.userName === undefined) {
+      this.vague.push(holder);
+    }
+    if (owner.userUrn !== undefined) push(this.byUserUrn, owner.userUrn, holder);
+    if (owner.userName !== undefined) {
+      push(this.byName, nameKey(owner.userName), holder);
+      if (owner.userUrn === undefined) this.nameOnly.push(holder);
+    }
+  }
+
+  candidates(owner: Owner): Iterable<PasswordHolder> {
+    if (owner.unresolved !== undefined) return this.all;
+    const found = new Set<PasswordHolder>(this.vague);
+    if (owner.userUrn !== undefined) {
+      for (const h of this.byUserUrn.get(owner.userUrn) ?? []) found.add(h);
+    }
+    if (owner.userName !== undefined) {
+      for (const h of this.byName.get(nameKey(owner.userName)) ?? []) found.add(h);
+    } else {
+      for (const h of this.nameOnly) found.add(h);
+    }
+    return found;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function undeterminedReason(key: AccessKeyRecord, holder: PasswordHolder): string {
+  if (key.owner.unresolved !== undefined) {
+    return `the key's user cannot be determined: ${key.owner.unresolved}`;
+  }
+  if (holder.owner.unresolved !== undefined) {
+    return `the user of ${holder.resourceName} cannot be determined: ${holder.owner.unresolved}`;
+  }
+  if (holder.certainty === "unknown") {
+    return "whether the user's console password is set is not known yet";
+  }
+  if (key.owner.userName !== undefined && holder.owner.userName !== undefined) {
+    return "the user names match, but the two providers' credentials are not known yet, so the accounts may differ";
+  }
+  return "the user's name is not known yet";
+}
+
+/** The finding for one access key, or undefined when it has nothing to do with a console password. */
+export function checkKey(key: AccessKeyRecord, passwords: PasswordIndex): KeyFinding | undefined {
+  let first: PasswordHolder | undefined;
+  let others = 0;
+  let maybe: PasswordHolder | undefined;
+  for (const holder of passwords.candidates(key.owner)) {
+    const same = sameUser(key.owner, holder.owner);
+    if (same === "same" && holder.certainty === "yes") {
+      if (first === undefined) first = holder;
+      else others++;
+    } else if (same !== "different" && maybe === undefined) {
+      maybe = holder;
+      // An unresolved key can never be "same": the first plausible password settles it.
+      if (key.owner.unresolved !== undefined) break;
+    }
+  }
+  if (first !== undefined) {
+    return { kind: key.status === "inactive" ? "inactive-key" : "violation", key, holder: first, others };
+  }
+  if (maybe !== undefined) {
+    return { kind: "undetermined", key, holder: maybe, reason: undeterminedReason(key, maybe) };
+  }
+  return undefined;
+}

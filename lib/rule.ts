@@ -1,0 +1,47 @@
+// Metadata shared by the policies that enforce CIS AWS 1.11, and how they report.
+
+import type { Policy, PolicyConfigSchema, ReportViolation } from "@pulumi/policy";
+import { EXEMPTION_SCHEMA } from "./exemptions";
+
+export const FRAMEWORK: NonNullable<Policy["framework"]> = {
+  name: "CIS Amazon Web Services Foundations Benchmark",
+  version: "3.0.0",
+  reference: "1.11",
+  specification: "Do not setup access keys during initial user setup for all IAM users that have a console password",
+};
+
+export const RULE_URL = "https://www.cisecurity.org/benchmark/amazon_web_services";
+
+export const REMEDIATION_STEPS = [
+  "1. Remove the aws.iam.AccessKey (or aws-native AccessKey) for this user from the Pulumi program.",
+  "2. If the person needs programmatic access, grant iam:CreateAccessKey on their own user so they create the key themselves after first sign-in, or issue it in a separate, logged request.",
+  "3. Keep service accounts (users without a console password) in their own resources, with no login profile.",
+  "4. If the pair is required for a time, add an exemption with a reason and an expiry date to the policy config.",
+].join("\n");
+
+export const CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    exemptions: {
+      type: "array",
+      description: "Users exempted from this policy; their findings are reported as advisory with the reason.",
+      default: [],
+      items: EXEMPTION_SCHEMA as never,
+    },
+  },
+};
+
+/** Config read through `args.getConfig()`: everything is checked again at run time. */
+export interface RuleConfig {
+  exemptions?: unknown;
+}
+
+/**
+ * Reports a finding. Advisory findings (exempted, inactive, undetermined) override the policy's
+ * level through the SDK's object form of reportViolation (@pulumi/policy >= 1.21); all others
+ * take the configured level.
+ */
+export function report(reportViolation: ReportViolation, message: string, urn: string, advisory: boolean): void {
+  const violation: Record<string, string> = { message, urn };
+  if (advisory) violation.enforcementLevel = "advisory";
+  (reportViolation as unknown as (v: Record<string, string>) => void)(violation);
+}

@@ -1,0 +1,101 @@
+// One pass over a whole stack: every IAM user, console password and access key, then one
+// decision per access key.
+
+import { accountOf, Account } from "./accounts";
+import { consolePasswordOf } from "./console-password";
+import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
+import { accessKeyOf, isAccessKeyType } from "./key-owner";
+import { findingMessage } from "./messages";
+import { ResourceView } from "./model";
+import { checkKey, PasswordIndex } from "./pairing";
+import { RELEVANT_TYPES, USER_TYPES } from "./types";
+import { userOf, UserDirectory } from "./users";
+
+/** A diagnostic to report: on which resource, what, and whether it is advisory regardless of level. */
+export interface Report {
+  urn: string;
+  message: string;
+  advisory: boolean;
+}
+
+function failure(resource: ResourceView, err: unknown): Report {
+  // The error text names no property value: only our own code and the SDK's messages reach it.
+  const why = err instanceof Error ? err.message : String(err);
+  return {
+    urn: resource.urn,
+    message: `Could not check ${resource.type} "${resource.name}" for CIS 1.11: ${why}`,
+    advisory: true,
+  };
+}
+
+export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exemptions, now: number): Report[] {
+  const reports: Report[] = exemptions.problems.map((problem) => ({
+    urn: "",
+    message: `Policy config problem: ${problem}.`,
+    advisory: true,
+  }));
+
+  // Only IAM resources are read; everything else is skipped on its type alone.
+  const relevant: ResourceView[] = [];
+  for (const r of resources) {
+    if (r && typeof r.type === "string" && RELEVANT_TYPES.has(r.type)) relevant.push(r);
+  }
+  if (relevant.length === 0) return reports;
+
+  // Providers are shared by many resources: decode each one's account once.
+  const accounts = new Map<string, Account>();
+  const accountFor = (r: ResourceView): Account => {
+    const key = typeof r.provider?.urn === "string" ? r.provider.urn : "";
+    let account = accounts.get(key);
+    if (!account) {
+      account = accountOf(r.provider);
+      accounts.set(key, account);
+    }
+    return account;
+  };
+
+  const users = new UserDirectory();
+  for (const r of relevant) {
+    if (!USER_TYPES.has(r.type)) continue;
+    try {
+      const user = userOf(r, accountFor(r));
+      if (user) users.add(user);
+    } catch (err) {
+      reports.push(failure(r, err));
+    }
+  }
+
+  const passwords = new PasswordIndex();
+  const keys: ResourceView[] = [];
+  for (const r of relevant) {
+    if (isAccessKeyType(r.type)) {
+      keys.push(r);
+      continue;
+    }
+    try {
+      const holder = consolePasswordOf(r, users);
+      if (holder) passwords.add(holder);
+    } catch (err) {
+      reports.push(failure(r, err));
+    }
+  }
+  if (passwords.size === 0) return reports;
+
+  for (const r of keys) {
+    try {
+      const key = accessKeyOf(r, users);
+      const finding = key && checkKey(key, passwords);
+      if (!finding) continue;
+      const userName = finding.key.owner.userName ?? finding.holder.owner.userName;
+      const match = findExemption(exemptions, userName, scopeOfUrn(finding.key.urn), now);
+      reports.push({
+        urn: finding.key.urn,
+        message: findingMessage(finding, match),
+        advisory: finding.kind !== "violation" || match.active !== undefined,
+      });
+    } catch (err) {
+      reports.push(failure(r, err));
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,70 @@
+// The IAM users managed in a stack, found by resource URN or by name within an account.
+
+import { accountOf, compareAccounts, Account } from "./accounts";
+import { ResourceView, Tri, UserRecord } from "./model";
+import { USER_NAME_PROP, USER_TYPES, CREATED_OUTPUTS } from "./types";
+import { read, readString, UNKNOWN } from "./values";
+
+/** IAM user names are unique regardless of case within an account. */
+export function nameKey(userName: string): string {
+  return userName.toLowerCase();
+}
+
+/**
+ * The user name in a `user` value. Accepts a plain name, or a user ARN
+ * (arn:aws:iam::123456789012:user/path/alice), which some programs pass by mistake.
+ */
+export function parseUserName(value: string): string {
+  const arn = /^arn:[^:]+:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/.exec(value);
+  return arn ? arn[1] : value;
+}
+
+/** Whether the resource is being created in this deployment, read from its computed outputs. */
+export function creationState(resource: ResourceView): Tri {
+  const outputs = CREATED_OUTPUTS[resource.type] ?? [];
+  let sawKnown = false;
+  for (const key of outputs) {
+    const value = read(resource.props, key);
+    if (value === UNKNOWN) return "yes";
+    if (value !== undefined && value !== null) sawKnown = true;
+  }
+  return sawKnown ? "no" : "unknown";
+}
+
+export function userOf(resource: ResourceView, account?: Account): UserRecord | undefined {
+  if (!USER_TYPES.has(resource.type)) return undefined;
+  const name = readString(resource.props, USER_NAME_PROP[resource.type]);
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    resourceName: resource.name,
+    userName: typeof name === "string" ? name : undefined,
+    account: account ?? accountOf(resource.provider),
+  };
+}
+
+export class UserDirectory {
+  private readonly byUrn = new Map<string, UserRecord>();
+  private readonly byName = new Map<string, UserRecord[]>();
+
+  add(user: UserRecord): void {
+    this.byUrn.set(user.urn, user);
+    if (user.userName !== undefined) {
+      const key = nameKey(user.userName);
+      const list = this.byName.get(key);
+      if (list) list.push(user);
+      else this.byName.set(key, [user]);
+    }
+  }
+
+  get(urn: string): UserRecord | undefined {
+    return this.byUrn.get(urn);
+  }
+
+  /** The managed user with this name in this account, when there is exactly one certain match. */
+  findByName(userName: string, account: Account): UserRecord | undefined {
+    const candidates = this.byName.get(nameKey(userName)) ?? [];
+    const same = candidates.filter((u) => compareAccounts(u.account, account) === "same");
+    return same.length === 1 ? same[0] : undefined;
+  }
+}

@@ -1,0 +1,29 @@
+// CIS AWS 1.11, checked over the whole stack at the end of a preview or update.
+
+import { StackValidationPolicy } from "@pulumi/policy";
+import { parseExemptions } from "../lib/exemptions";
+import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
+import { analyzeStack } from "../lib/stack-analysis";
+
+export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
+  name: "cis-1-11-no-access-key-with-console-password",
+  displayName: "No access key for an IAM user with a console password (CIS 1.11)",
+  description:
+    "Checks that the stack does not manage an active IAM access key for a user who also has a console password " +
+    "(an aws.iam.UserLoginProfile, or an aws-native User with loginProfile). The user is matched through the " +
+    "user resource both values come from, or by name within the same AWS account.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  framework: FRAMEWORK,
+  remediationSteps: REMEDIATION_STEPS,
+  url: RULE_URL,
+  tags: ["cis-aws-3.0.0", "iam", "credentials"],
+  configSchema: CONFIG_SCHEMA,
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<RuleConfig>();
+    const exemptions = parseExemptions(config.exemptions);
+    for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
+      report(reportViolation, r.message, r.urn, r.advisory);
+    }
+  },
+};

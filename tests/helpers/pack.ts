@@ -1,0 +1,236 @@
+// Starts the policy pack exactly as the Pulumi CLI does, and talks to it over the Analyzer gRPC
+// protocol with the SDK's own generated messages.
+
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { encode, ProviderSpec, ResourceSpec } from "./wire";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The same @grpc/grpc-js and google-protobuf copies that @pulumi/pulumi uses (instanceof checks).
+const grpc = require("@grpc/grpc-js");
+const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
+const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const structpb = require("google-protobuf/google/protobuf/struct_pb");
+const emptypb = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const PACK_DIR = path.resolve(__dirname, "..", "..");
+export const RUN_POLICY_PACK = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+
+export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+export interface Diagnostic {
+  policyName: string;
+  message: string;
+  urn: string;
+  enforcementLevel: Level;
+  description: string;
+}
+
+export interface PolicyConfig {
+  enforcementLevel?: Level;
+  [key: string]: unknown;
+}
+
+function levelNumber(level: Level): number {
+  return analyzerpb.EnforcementLevel[level.toUpperCase()];
+}
+
+function toDiagnostic(d: {
+  getPolicyname(): string;
+  getMessage(): string;
+  getUrn(): string;
+  getEnforcementlevel(): number;
+  getDescription(): string;
+}): Diagnostic {
+  return {
+    policyName: d.getPolicyname(),
+    message: d.getMessage(),
+    urn: d.getUrn(),
+    enforcementLevel: LEVELS[d.getEnforcementlevel()],
+    description: d.getDescription(),
+  };
+}
+
+function struct(value: Record<string, unknown>): unknown {
+  return structpb.Struct.fromJavaScript(encode(value));
+}
+
+function providerMessage(p: ProviderSpec): unknown {
+  const msg = new analyzerpb.AnalyzerProviderResource();
+  msg.setType(p.type);
+  msg.setName(p.name);
+  msg.setUrn(p.urn);
+  msg.setProperties(struct(p.props));
+  return msg;
+}
+
+function optionsMessage(spec: ResourceSpec): unknown {
+  const opts = new analyzerpb.AnalyzerResourceOptions();
+  opts.setProtect(false);
+  if (spec.parent) opts.setParent(spec.parent);
+  return opts;
+}
+
+export function analyzeRequest(spec: ResourceSpec): unknown {
+  const req = new analyzerpb.AnalyzeRequest();
+  req.setType(spec.type);
+  req.setName(spec.name);
+  req.setUrn(spec.urn);
+  req.setProperties(struct(spec.inputs));
+  req.setOptions(optionsMessage(spec));
+  if (spec.provider) req.setProvider(providerMessage(spec.provider));
+  return req;
+}
+
+export function stackResource(spec: ResourceSpec): unknown {
+  const r = new analyzerpb.AnalyzerResource();
+  r.setType(spec.type);
+  r.setName(spec.name);
+  r.setUrn(spec.urn);
+  r.setProperties(struct(spec.outputs));
+  r.setOptions(optionsMessage(spec));
+  if (spec.provider) r.setProvider(providerMessage(spec.provider));
+  if (spec.parent) r.setParent(spec.parent);
+  r.setDependenciesList(spec.dependencies ?? []);
+  const deps = r.getPropertydependenciesMap();
+  for (const [prop, urns] of Object.entries(spec.propertyDependencies ?? {})) {
+    const d = new analyzerpb.AnalyzerPropertyDependencies();
+    d.setUrnsList(urns);
+    deps.set(prop, d);
+  }
+  return r;
+}
+
+export interface StartOptions {
+  /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it. */
+  env?: Record<string, string>;
+  packDir?: string;
+}
+
+export class PackProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any, // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly port: number,
+    readonly stderr: () => string,
+  ) {}
+
+  /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, until it prints its port. */
+  static async start(options: StartOptions = {}): Promise<PackProcess> {
+    const packDir = options.packDir ?? PACK_DIR;
+    const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", packDir], {
+      cwd: packDir,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`pack did not start: ${stderr}`)), 60_000);
+      child.stdout!.on("data", (d) => {
+        out += d;
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`pack exited with ${code}: ${stderr}`));
+      });
+    });
+    const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 1024 * 1024 * 400,
+      "grpc.max_send_message_length": 1024 * 1024 * 400,
+    });
+    return new PackProcess(child, client, port, () => stderr);
+  }
+
+  private call<T>(method: string, req: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res)));
+    });
+  }
+
+  /** GetAnalyzerInfo, as a plain object. */
+  async info(): Promise<AnalyzerInfo> {
+    const res = await this.call<{ toObject(): AnalyzerInfo }>("getAnalyzerInfo", new emptypb.Empty());
+    return res.toObject();
+  }
+
+  /** ConfigureStack, as newer CLIs send it first. */
+  async configureStack(stack = "dev", project = "app", dryRun = false): Promise<void> {
+    const req = new analyzerpb.AnalyzerStackConfigureRequest();
+    req.setStack(stack);
+    req.setProject(project);
+    req.setOrganization("acme");
+    req.setDryRun(dryRun);
+    await this.call("configureStack", req);
+  }
+
+  /**
+   * Configure, as the engine sends it: a level for every policy of the pack (mandatory unless
+   * given), plus the given properties.
+   */
+  async configure(config: Record<string, PolicyConfig> = {}): Promise<void> {
+    const info = await this.info();
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const policy of info.policiesList) {
+      const { enforcementLevel, ...props } = config[policy.name] ?? {};
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(levelNumber(enforcementLevel ?? "mandatory"));
+      pc.setProperties(structpb.Struct.fromJavaScript(props));
+      map.set(policy.name, pc);
+    }
+    await this.call("configure", req);
+  }
+
+  async analyze(spec: ResourceSpec): Promise<Diagnostic[]> {
+    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyze", analyzeRequest(spec));
+    return res.getDiagnosticsList().map(toDiagnostic);
+  }
+
+  async analyzeStack(specs: ResourceSpec[]): Promise<Diagnostic[]> {
+    const req = new analyzerpb.AnalyzeStackRequest();
+    req.setResourcesList(specs.map(stackResource));
+    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyzeStack", req);
+    return res.getDiagnosticsList().map(toDiagnostic);
+  }
+
+  /** A raw request, for tests that send what a well-behaved engine never would. */
+  async raw<T>(method: string, req: unknown): Promise<T> {
+    return this.call<T>(method, req);
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill();
+      await exited;
+    }
+  }
+}
+
+export interface AnalyzerInfo {
+  name: string;
+  version: string;
+  supportsconfig: boolean;
+  policiesList: Array<{
+    name: string;
+    description: string;
+    enforcementlevel: number;
+    severity: number;
+    remediationSteps: string;
+    url: string;
+    framework?: { name: string; version: string; reference: string; specification: string };
+    configschema?: { properties?: unknown };
+  }>;
+}
+
+export { analyzerpb, structpb };
