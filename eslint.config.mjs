@@ -20,7 +20,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-,
   // Plain Node scripts are CommonJS.
   { files: ["**/*.js"], rules: { "@typescript-eslint/no-require-imports": "off" } },
 );
