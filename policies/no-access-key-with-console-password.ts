@@ -1,6 +1,7 @@
 // CIS AWS 1.11, checked over the whole stack at the end of a preview or update.
 
 import { StackValidationPolicy } from "@pulumi/policy";
+import { deploymentMemory } from "../lib/deployment-memory";
 import { parseExemptions } from "../lib/exemptions";
 import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
 import { analyzeStack } from "../lib/stack-analysis";
@@ -25,5 +26,7 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
     for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }
+    // The deployment is over: the per-resource policy starts the next one with an empty memory.
+    deploymentMemory.reset();
   },
 };

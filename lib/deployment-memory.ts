@@ -1,0 +1,132 @@
+// What the per-resource policy remembers while the engine analyzes one deployment's resources one
+// by one: per account and user name, the console passwords and access keys registered so far.
+//
+// Per-resource analysis gets only a resource's inputs (no property dependencies), so halves are
+// correlated on known user names within one account. The memory holds one deployment of one stack:
+// it starts over when a resource of another stack arrives, when a resource already seen is analyzed
+// again (the engine analyzes each resource once per deployment), and when the stack policy ran.
+
+import { Account, accountOf } from "./accounts";
+import { ResourceView } from "./model";
+import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
+import { nameKey, parseUserName } from "./users";
+import { read, readString, UNKNOWN } from "./values";
+
+export interface Half {
+  urn: string;
+  type: string;
+  resourceName: string;
+  /** The user name as written in this resource. */
+  userName: string;
+  /** For keys: false when the key is Inactive. */
+  active: boolean;
+}
+
+export interface PairFound {
+  current: Half;
+  currentIsKey: boolean;
+  /** The other half registered earlier: an active one when there is any. */
+  other: Half;
+}
+
+interface UserHalves {
+  passwords: Map<string, Half>;
+  keys: Map<string, Half>;
+}
+
+/** The key/password half a resource represents, read from its inputs; undefined for anything else. */
+export function halfOf(resource: ResourceView): { half: Half; isKey: boolean } | undefined {
+  const { type } = resource;
+  let isKey: boolean;
+  let nameProp: string;
+  if (type === TYPES.accessKey || type === TYPES.nativeAccessKey) {
+    isKey = true;
+    nameProp = OWNER_PROP[type];
+  } else if (type === TYPES.loginProfile) {
+    isKey = false;
+    nameProp = OWNER_PROP[type];
+  } else if (type === TYPES.nativeUser) {
+    const loginProfile = read(resource.props, "loginProfile");
+    // Unknown here means the program computes it; in an update inputs are resolved, so this is rare.
+    if (loginProfile === undefined || loginProfile === null || loginProfile === UNKNOWN) return undefined;
+    if (typeof loginProfile !== "object") return undefined;
+    isKey = false;
+    nameProp = USER_NAME_PROP[type];
+  } else {
+    return undefined;
+  }
+  const value = readString(resource.props, nameProp);
+  if (typeof value !== "string") return undefined;
+  const status = isKey ? readString(resource.props, "status") : undefined;
+  return {
+    isKey,
+    half: {
+      urn: resource.urn,
+      type,
+      resourceName: resource.name,
+      userName: parseUserName(value),
+      active: !(typeof status === "string" && status.toLowerCase() === "inactive"),
+    },
+  };
+}
+
+function stackOf(urn: string): string {
+  const parts = urn.split("::");
+  return `${parts[0]}::${parts[1] ?? ""}`;
+}
+
+function accountKey(account: Account): string {
+  // Unknown credentials: only the very same provider is known to be the same account.
+  return account.fingerprint !== undefined ? `fp:${account.fingerprint}` : `provider:${account.providerUrn}`;
+}
+
+export class DeploymentMemory {
+  private stack: string | undefined;
+  private readonly seen = new Set<string>();
+  private readonly users = new Map<string, UserHalves>();
+
+  /** How many resources the memory holds (for tests of its bound). */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  reset(): void {
+    this.stack = undefined;
+    this.seen.clear();
+    this.users.clear();
+  }
+
+  /**
+   * Records a resource and returns the pair it completes, if any. Only the second half of a pair
+   * is returned, so each pair is reported once, on the resource that would create it.
+   */
+  record(resource: ResourceView): PairFound | undefined {
+    // Only IAM resources are remembered: memory stays small on large stacks.
+    if (!RELEVANT_TYPES.has(resource.type)) return undefined;
+    const stack = stackOf(resource.urn);
+    if (stack !== this.stack || this.seen.has(resource.urn)) {
+      this.reset();
+      this.stack = stack;
+    }
+    this.seen.add(resource.urn);
+
+    const found = halfOf(resource);
+    if (!found) return undefined;
+    const { half, isKey } = found;
+    const key = `${accountKey(accountOf(resource.provider))}\u0000${nameKey(half.userName)}`;
+    let halves = this.users.get(key);
+    if (!halves) {
+      halves = { passwords: new Map(), keys: new Map() };
+      this.users.set(key, halves);
+    }
+    (isKey ? halves.keys : halves.passwords).set(half.urn, half);
+
+    const others = [...(isKey ? halves.passwords : halves.keys).values()];
+    if (others.length === 0) return undefined;
+    const other = others.find((o) => o.active) ?? others[0];
+    return { current: half, currentIsKey: isKey, other };
+  }
+}
+
+/** The one memory of this pack process, shared by both policies: the stack policy clears it. */
+export const deploymentMemory = new DeploymentMemory();

@@ -1,0 +1,44 @@
+// CIS AWS 1.11, checked resource by resource, before each one is created.
+//
+// Stack policies run at the end: with `pulumi up --skip-preview` that is after the user, its login
+// profile and its access key all exist. Resource policies run before each resource's step, so
+// denying the second half of a pair here stops it from being created.
+
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { deploymentMemory } from "../lib/deployment-memory";
+import { findExemption, parseExemptions, scopeOfUrn } from "../lib/exemptions";
+import { guardMessage } from "../lib/messages";
+import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
+import { RELEVANT_TYPES } from "../lib/types";
+
+/** Newer CLIs tell the pack whether this is a preview; the stack policy reports previews in full. */
+function isPreview(): boolean {
+  return process.env.PULUMI_NODEJS_DRY_RUN === "true";
+}
+
+export const blockPairBeforeCreation: ResourceValidationPolicy = {
+  name: "cis-1-11-block-pair-before-creation",
+  displayName: "Stop an access key and a console password for the same IAM user before creation (CIS 1.11)",
+  description:
+    "Checks each IAM login profile, aws-native User with loginProfile and access key as the engine analyzes it, " +
+    "and denies whichever half of a console-password/access-key pair for the same user (same name, same account) " +
+    "comes second in the deployment, before it is created. Covers `pulumi up --skip-preview`, where the stack " +
+    "policy only runs after creation.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  framework: FRAMEWORK,
+  remediationSteps: REMEDIATION_STEPS,
+  url: RULE_URL,
+  tags: ["cis-aws-3.0.0", "iam", "credentials"],
+  configSchema: CONFIG_SCHEMA,
+  validateResource: (args, reportViolation) => {
+    if (!RELEVANT_TYPES.has(args.type) || isPreview()) return;
+    const pair = deploymentMemory.record(args);
+    if (!pair) return;
+    const exemptions = parseExemptions(args.getConfig<RuleConfig>().exemptions);
+    const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
+    const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
+    const message = guardMessage(pair.current, pair.other, pair.current.userName, pair.currentIsKey, match);
+    report(reportViolation, message, args.urn, !keyActive || match.active !== undefined);
+  },
+};
