@@ -49,7 +49,7 @@ export function resolveOwner(
   const why =
     value === UNKNOWN
       ? `its \`${prop}\` is computed and not known yet, and does not come from an IAM user resource in this stack`
-      : raw === undefined || raw === null
+      : raw === undefined || raw === null || raw === ""
         ? `it has no \`${prop}\` value`
         : `its \`${prop}\` value is not a user name`;
   return { account, unresolved: why };

@@ -1,0 +1,29 @@
+// The stack policy's decisions, in-process: each case's stack goes through the SDK's own
+// deserializer and unknown-value proxy, then through the policy's analysis.
+
+import { NO_EXEMPTIONS } from "../../lib/exemptions";
+import { analyzeStack } from "../../lib/stack-analysis";
+import { expectedFor, STACK_CASES } from "../cases/stack-cases";
+import { assertFindings, nameOfUrn } from "../helpers/expect";
+import { stackView } from "../helpers/sdk-view";
+import { Mode, StackBuilder } from "../helpers/stack";
+
+describe("cis-1-11-no-access-key-with-console-password (decision logic)", () => {
+  for (const mode of ["preview", "update"] as Mode[]) {
+    describe(`in ${mode}`, () => {
+      for (const c of STACK_CASES) {
+        it(c.name, () => {
+          const s = new StackBuilder({ mode });
+          c.build(s);
+          const reports = analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now());
+          const found = reports.map((r) => ({
+            on: nameOfUrn(r.urn),
+            level: r.advisory ? "advisory" : "mandatory",
+            message: r.message,
+          }));
+          assertFindings(found, expectedFor(c, mode));
+        });
+      }
+    });
+  }
+});
