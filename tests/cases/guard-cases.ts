@@ -1,0 +1,149 @@
+// The behaviours of the per-resource policy: resources analyzed one by one, in registration order,
+// during an update (inputs known). Shared by the unit spec and the end-to-end spec.
+
+import { StackBuilder } from "../helpers/stack";
+import { Expected } from "./stack-cases";
+
+export interface GuardCase {
+  name: string;
+  /** Registers resources in the order the engine would analyze them. */
+  build(s: StackBuilder): void;
+  expect: Expected[];
+}
+
+const deny = (on: string, ...says: string[]): Expected => ({ on, level: "mandatory", says });
+const advise = (on: string, ...says: string[]): Expected => ({ on, level: "advisory", says });
+
+export const GUARD_CASES: GuardCase[] = [
+  {
+    name: "denies the access key when the login profile came first",
+    build(s) {
+      const u = s.user("alice");
+      s.loginProfile("alice-login", u.out("name"));
+      s.accessKey("alice-key", u.out("name"));
+    },
+    expect: [deny("alice-key", 'IAM user "alice"', 'login profile "alice-login"', "before it is created")],
+  },
+  {
+    name: "denies the login profile when the access key came first",
+    build(s) {
+      const u = s.user("alice");
+      s.accessKey("alice-key", u.out("id"));
+      s.loginProfile("alice-login", u.out("name"));
+    },
+    expect: [deny("alice-login", "console password", 'access key "alice-key"')],
+  },
+  {
+    name: "denies an aws-native user with an inline login profile after that user's key",
+    build(s) {
+      s.accessKey("hana-key", "hana");
+      s.nativeUser("hana", { loginProfile: true });
+    },
+    expect: [deny("hana", "inline loginProfile")],
+  },
+  {
+    name: "denies an aws-native key after a classic login profile",
+    build(s) {
+      s.loginProfile("ivan-login", "ivan");
+      s.nativeAccessKey("ivan-key", "ivan");
+    },
+    expect: [deny("ivan-key")],
+  },
+  {
+    name: "allows a service account's keys",
+    build(s) {
+      const u = s.user("ci-deployer");
+      s.accessKey("ci-key-1", u.out("name"));
+      s.accessKey("ci-key-2", u.out("name"));
+    },
+    expect: [],
+  },
+  {
+    name: "allows a console user without keys",
+    build(s) {
+      const u = s.user("alice");
+      s.loginProfile("alice-login", u.out("name"));
+      s.nativeUser("bob", { loginProfile: true });
+    },
+    expect: [],
+  },
+  {
+    name: "does not pair the same user name in two accounts",
+    build(s) {
+      const a = s.provider("account-a", { profile: "team-a" });
+      const b = s.provider("account-b", { profile: "team-b" });
+      s.loginProfile("alice-a-login", "alice", { provider: a });
+      s.accessKey("alice-b-key", "alice", { provider: b });
+    },
+    expect: [],
+  },
+  {
+    name: "pairs the same user name behind providers with the same credentials",
+    build(s) {
+      const east = s.provider("east", { profile: "prod", region: "us-east-1" });
+      const west = s.provider("west", { profile: "prod", region: "eu-west-1" });
+      s.loginProfile("erin-login", "erin", { provider: east });
+      s.accessKey("erin-key", "erin", { provider: west });
+    },
+    expect: [deny("erin-key")],
+  },
+  {
+    name: "matches user names regardless of case",
+    build(s) {
+      s.loginProfile("carol-login", "Carol");
+      s.accessKey("carol-key", "carol");
+    },
+    expect: [deny("carol-key")],
+  },
+  {
+    name: "reports an inactive key after a login profile as advisory",
+    build(s) {
+      s.loginProfile("dan-login", "dan");
+      s.accessKey("dan-key", "dan", { status: "Inactive" });
+    },
+    expect: [advise("dan-key")],
+  },
+  {
+    name: "reports a login profile after only inactive keys as advisory",
+    build(s) {
+      s.accessKey("dan-key", "dan", { status: "Inactive" });
+      s.loginProfile("dan-login", "dan");
+    },
+    expect: [advise("dan-login")],
+  },
+  {
+    name: "denies every key of a console user made in a loop",
+    build(s) {
+      for (const [name, consoleUser] of [
+        ["ana", true],
+        ["ben", false],
+      ] as const) {
+        const u = s.user(name);
+        if (consoleUser) s.loginProfile(`${name}-login`, u.out("name"));
+        s.accessKey(`${name}-key-1`, u.out("name"));
+        s.accessKey(`${name}-key-2`, u.out("id"));
+      }
+    },
+    expect: [deny("ana-key-1"), deny("ana-key-2")],
+  },
+  {
+    name: "denies each resource that completes a pair, whatever the order",
+    build(s) {
+      s.accessKey("eve-key-1", "eve");
+      s.loginProfile("eve-login", "eve");
+      s.accessKey("eve-key-2", "eve");
+    },
+    expect: [deny("eve-login"), deny("eve-key-2")],
+  },
+  {
+    name: "skips values it cannot read without failing",
+    build(s) {
+      s.loginProfile("odd-login", 42);
+      s.accessKey("odd-key", { user: "x" });
+      s.accessKey("null-key", null);
+      s.nativeUser("odd-native", { userName: 7, loginProfile: "yes" });
+      s.other("aws:s3/bucket:Bucket", "bucket", { bucket: "b" });
+    },
+    expect: [],
+  },
+];
