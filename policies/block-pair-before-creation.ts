@@ -33,12 +33,18 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
   configSchema: CONFIG_SCHEMA,
   validateResource: (args, reportViolation) => {
     if (!RELEVANT_TYPES.has(args.type) || isPreview()) return;
-    const pair = deploymentMemory.record(args);
-    if (!pair) return;
-    const exemptions = parseExemptions(args.getConfig<RuleConfig>().exemptions);
-    const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
-    const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
-    const message = guardMessage(pair.current, pair.other, pair.current.userName, pair.currentIsKey, match);
-    report(reportViolation, message, args.urn, !keyActive || match.active !== undefined);
+    try {
+      const pair = deploymentMemory.record(args);
+      if (!pair) return;
+      const exemptions = parseExemptions(args.getConfig<RuleConfig>().exemptions);
+      const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
+      const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
+      const message = guardMessage(pair.current, pair.other, pair.current.userName, pair.currentIsKey, match);
+      report(reportViolation, message, args.urn, !keyActive || match.active !== undefined);
+    } catch (err) {
+      // A bug here must not turn into a gRPC error that aborts the whole deployment.
+      const why = err instanceof Error ? err.message : String(err);
+      report(reportViolation, `Could not check ${args.type} "${args.name}" for CIS 1.11: ${why}`, args.urn, true);
+    }
   },
 };
