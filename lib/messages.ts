@@ -96,3 +96,10 @@ export function guardMessage(
     : `${holderLabel(current).replace(/^./, (c) => c.toUpperCase())} would give IAM user "${userName}" a console password, but ${keyLabel(other).replace(/^A/, "a")} for that user is already part of this deployment.`;
   return `${prefix}${what} Stopped before it is created. ${ADVICE}${exemptionNote(match)}`;
 }
+
+/** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */
+export function checkFailedMessage(type: string, name: string, err: unknown): string {
+  // The error text names no property value: only our own code and the SDK's messages reach it.
+  const why = err instanceof Error ? err.message : String(err);
+  return `Could not check ${type} "${name}" for CIS 1.11: ${why}`;
+}

@@ -5,7 +5,7 @@ import { accountOf, Account } from "./accounts";
 import { consolePasswordOf } from "./console-password";
 import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
 import { accessKeyOf, isAccessKeyType } from "./key-owner";
-import { findingMessage } from "./messages";
+import { checkFailedMessage, findingMessage } from "./messages";
 import { ResourceView } from "./model";
 import { checkKey, PasswordIndex } from "./pairing";
 import { RELEVANT_TYPES, USER_TYPES } from "./types";
@@ -19,13 +19,7 @@ export interface Report {
 }
 
 function failure(resource: ResourceView, err: unknown): Report {
-  // The error text names no property value: only our own code and the SDK's messages reach it.
-  const why = err instanceof Error ? err.message : String(err);
-  return {
-    urn: resource.urn,
-    message: `Could not check ${resource.type} "${resource.name}" for CIS 1.11: ${why}`,
-    advisory: true,
-  };
+  return { urn: resource.urn, message: checkFailedMessage(resource.type, resource.name, err), advisory: true };
 }
 
 export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exemptions, now: number): Report[] {

@@ -7,7 +7,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { findExemption, parseExemptions, scopeOfUrn } from "../lib/exemptions";
-import { guardMessage } from "../lib/messages";
+import { checkFailedMessage, guardMessage } from "../lib/messages";
 import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
 import { RELEVANT_TYPES } from "../lib/types";
 
@@ -43,8 +43,7 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
       report(reportViolation, message, args.urn, !keyActive || match.active !== undefined);
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.
-      const why = err instanceof Error ? err.message : String(err);
-      report(reportViolation, `Could not check ${args.type} "${args.name}" for CIS 1.11: ${why}`, args.urn, true);
+      report(reportViolation, checkFailedMessage(args.type, args.name, err), args.urn, true);
     }
   },
 };

@@ -1,6 +1,7 @@
 // The stack policy's decisions, in-process: each case's stack goes through the SDK's own
 // deserializer and unknown-value proxy, then through the policy's analysis.
 
+import * as assert from "assert";
 import { NO_EXEMPTIONS } from "../../lib/exemptions";
 import { analyzeStack } from "../../lib/stack-analysis";
 import { expectedFor, STACK_CASES } from "../cases/stack-cases";
@@ -26,4 +27,36 @@ describe("cis-1-11-no-access-key-with-console-password (decision logic)", () => 
       }
     });
   }
+});
+
+describe("cis-1-11-no-access-key-with-console-password (resilience)", () => {
+  it("reports a resource it could not check as advisory and still checks the rest", () => {
+    const s = new StackBuilder();
+    s.loginProfile("alice-login", "alice");
+    s.accessKey("alice-key", "alice");
+    const views = stackView(s.resources);
+    const broken = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("decoder failure");
+        },
+      },
+    );
+    views.push({
+      type: "aws:iam/accessKey:AccessKey",
+      urn: "urn:pulumi:dev::app::aws:iam/accessKey:AccessKey::broken",
+      name: "broken",
+      props: broken,
+    });
+    const reports = analyzeStack(views, NO_EXEMPTIONS, Date.now());
+    assert.deepStrictEqual(
+      reports.map((r) => [nameOfUrn(r.urn), r.advisory]),
+      [
+        ["alice-key", false],
+        ["broken", true],
+      ],
+    );
+    assert.match(reports[1].message, /Could not check .* "broken" for CIS 1.11: decoder failure/);
+  });
 });
