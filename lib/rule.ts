@@ -30,6 +30,17 @@ export const CONFIG_SCHEMA: PolicyConfigSchema = {
   },
 };
 
+/** What every policy of this rule declares: level, severity, compliance metadata, config. */
+export const RULE_METADATA = {
+  enforcementLevel: "mandatory",
+  severity: "high",
+  framework: FRAMEWORK,
+  remediationSteps: REMEDIATION_STEPS,
+  url: RULE_URL,
+  tags: ["cis-aws-3.0.0", "iam", "credentials"],
+  configSchema: CONFIG_SCHEMA,
+} as const satisfies Partial<Policy>;
+
 /** Config read through `args.getConfig()`: everything is checked again at run time. */
 export interface RuleConfig {
   exemptions?: unknown;

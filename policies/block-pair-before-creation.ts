@@ -8,7 +8,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { findExemption, parseExemptions, scopeOfUrn } from "../lib/exemptions";
 import { checkFailedMessage, guardMessage } from "../lib/messages";
-import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
+import { report, RULE_METADATA, RuleConfig } from "../lib/rule";
 import { RELEVANT_TYPES } from "../lib/types";
 
 /** Newer CLIs tell the pack whether this is a preview; the stack policy reports previews in full. */
@@ -24,13 +24,7 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
     "and denies whichever half of a console-password/access-key pair for the same user (same name, same account) " +
     "comes second in the deployment, before it is created. Covers `pulumi up --skip-preview`, where the stack " +
     "policy only runs after creation.",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  framework: FRAMEWORK,
-  remediationSteps: REMEDIATION_STEPS,
-  url: RULE_URL,
-  tags: ["cis-aws-3.0.0", "iam", "credentials"],
-  configSchema: CONFIG_SCHEMA,
+  ...RULE_METADATA,
   validateResource: (args, reportViolation) => {
     if (!RELEVANT_TYPES.has(args.type) || isPreview()) return;
     try {

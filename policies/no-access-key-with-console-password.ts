@@ -3,7 +3,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { parseExemptions } from "../lib/exemptions";
-import { CONFIG_SCHEMA, FRAMEWORK, REMEDIATION_STEPS, report, RULE_URL, RuleConfig } from "../lib/rule";
+import { report, RULE_METADATA, RuleConfig } from "../lib/rule";
 import { analyzeStack } from "../lib/stack-analysis";
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
@@ -13,13 +13,7 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
     "Checks that the stack does not manage an active IAM access key for a user who also has a console password " +
     "(an aws.iam.UserLoginProfile, or an aws-native User with loginProfile). The user is matched through the " +
     "user resource both values come from, or by name within the same AWS account.",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  framework: FRAMEWORK,
-  remediationSteps: REMEDIATION_STEPS,
-  url: RULE_URL,
-  tags: ["cis-aws-3.0.0", "iam", "credentials"],
-  configSchema: CONFIG_SCHEMA,
+  ...RULE_METADATA,
   validateStack: (args, reportViolation) => {
     const config = args.getConfig<RuleConfig>();
     const exemptions = parseExemptions(config.exemptions);
