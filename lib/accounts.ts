@@ -60,8 +60,12 @@ function roleArns(value: unknown): unknown[] {
   return [];
 }
 
-function normalize(value: unknown): unknown {
-  const v = decodeJson(value);
+// Settings that hold a list: one entry written as a plain string is the same setting.
+const LIST_SETTINGS = new Set<string>(["allowedAccountIds", "sharedCredentialsFiles", "sharedCredentialsFile"]);
+
+function normalize(key: string, value: unknown): unknown {
+  let v = decodeJson(value);
+  if (LIST_SETTINGS.has(key) && typeof v === "string") v = [v];
   // Order of account ids and files does not change the account.
   if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort();
   return v;
@@ -84,7 +88,7 @@ export function accountOf(provider: ProviderLike | undefined): Account {
   for (const key of CREDENTIAL_SETTINGS) {
     const value = toPlain(read(props, key));
     if (value !== undefined && value !== null && value !== "") {
-      settings[key === "sharedCredentialsFile" ? "sharedCredentialsFiles" : key] = normalize(value);
+      settings[key === "sharedCredentialsFile" ? "sharedCredentialsFiles" : key] = normalize(key, value);
     }
   }
   const roles = ROLE_SETTINGS.flatMap((key) => roleArns(toPlain(read(props, key))));

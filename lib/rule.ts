@@ -1,7 +1,7 @@
 // Metadata shared by the policies that enforce CIS AWS 1.11, and how they report.
 
 import type { Policy, PolicyConfigSchema, ReportViolation } from "@pulumi/policy";
-import { EXEMPTION_SCHEMA } from "./exemptions";
+import { EXEMPTION_SCHEMA, Exemptions, parseExemptions } from "./exemptions";
 
 export const FRAMEWORK: NonNullable<Policy["framework"]> = {
   name: "CIS Amazon Web Services Foundations Benchmark",
@@ -41,9 +41,21 @@ export const RULE_METADATA = {
   configSchema: CONFIG_SCHEMA,
 } as const satisfies Partial<Policy>;
 
-/** Config read through `args.getConfig()`: everything is checked again at run time. */
-export interface RuleConfig {
-  exemptions?: unknown;
+/**
+ * The exemptions in a policy's config (`args.getConfig()`), checked again at run time. The engine
+ * does not reject unknown top-level properties, so a typo ("exemption") is reported, not ignored.
+ */
+export function exemptionsFromConfig(config: Record<string, unknown>): Exemptions {
+  const parsed = parseExemptions(config.exemptions);
+  const unknownKeys = Object.keys(config).filter((k) => !(k in CONFIG_SCHEMA.properties));
+  if (unknownKeys.length === 0) return parsed;
+  return {
+    entries: parsed.entries,
+    problems: [
+      ...parsed.problems,
+      ...unknownKeys.map((k) => `unknown property \`${k}\` was ignored; the only property is \`exemptions\``),
+    ],
+  };
 }
 
 /**

@@ -6,9 +6,9 @@
 
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
-import { findExemption, parseExemptions, scopeOfUrn } from "../lib/exemptions";
+import { findExemption, scopeOfUrn } from "../lib/exemptions";
 import { checkFailedMessage, guardMessage } from "../lib/messages";
-import { report, RULE_METADATA, RuleConfig } from "../lib/rule";
+import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { RELEVANT_TYPES } from "../lib/types";
 
 /** Newer CLIs tell the pack whether this is a preview; the stack policy reports previews in full. */
@@ -30,7 +30,7 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
     try {
       const pair = deploymentMemory.record(args);
       if (!pair) return;
-      const exemptions = parseExemptions(args.getConfig<RuleConfig>().exemptions);
+      const exemptions = exemptionsFromConfig(args.getConfig());
       const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
       const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
       const message = guardMessage(pair.current, pair.other, pair.current.userName, pair.currentIsKey, match);

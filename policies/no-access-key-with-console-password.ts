@@ -2,8 +2,7 @@
 
 import { StackValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
-import { parseExemptions } from "../lib/exemptions";
-import { report, RULE_METADATA, RuleConfig } from "../lib/rule";
+import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { analyzeStack } from "../lib/stack-analysis";
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
@@ -15,8 +14,7 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
     "user resource both values come from, or by name within the same AWS account.",
   ...RULE_METADATA,
   validateStack: (args, reportViolation) => {
-    const config = args.getConfig<RuleConfig>();
-    const exemptions = parseExemptions(config.exemptions);
+    const exemptions = exemptionsFromConfig(args.getConfig());
     for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }

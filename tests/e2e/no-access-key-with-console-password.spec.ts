@@ -196,6 +196,14 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
     }
   });
 
+  it("reports a misspelt config property instead of silently exempting nothing", async () => {
+    const result = await run(violatingStack(), {
+      [POLICY]: { exemption: [{ users: ["alice"], reason: "typo in the property name" }] },
+    });
+    assert.deepStrictEqual(result.map((f) => `${f.on}:${f.level}`).sort(), [":advisory", "console-key:mandatory"]);
+    assert.match(result.find((f) => f.on === "")!.message, /unknown property `exemption` was ignored/);
+  });
+
   describe("bad input", () => {
     it("answers an empty stack", async () => {
       assert.deepStrictEqual(await run(new StackBuilder()), []);

@@ -1,7 +1,7 @@
 // Builds the resources of a stack the way the engine would describe them, in preview (outputs of
 // resources being created are unknown) or after an update (all outputs known).
 
-import { isUnknown, ProviderSpec, ResourceSpec, secret, unknown } from "./wire";
+import { isUnknown, ProviderSpec, ResourceSpec, secret, unknown, unwrapSecret } from "./wire";
 
 export type Mode = "preview" | "update";
 
@@ -112,7 +112,7 @@ export class StackBuilder {
       name,
       { name: userName, path: "/", forceDestroy: false },
       {
-        arn: this.computed(opts, `arn:aws:iam::${ACCOUNT_ID}:user/${plain(userName)}`),
+        arn: isUnknown(userName) ? unknown : this.computed(opts, `arn:aws:iam::${ACCOUNT_ID}:user/${plain(userName)}`),
         uniqueId: this.computed(opts, `AIDA${++this.counter}EXAMPLE`),
         tagsAll: {},
       },
@@ -161,7 +161,11 @@ export class StackBuilder {
       "aws-native:iam:User",
       name,
       inputs,
-      { arn: this.computed(opts, `arn:aws:iam::${ACCOUNT_ID}:user/${plain(inputs.userName)}`) },
+      {
+        arn: isUnknown(inputs.userName)
+          ? unknown
+          : this.computed(opts, `arn:aws:iam::${ACCOUNT_ID}:user/${plain(inputs.userName)}`),
+      },
       opts,
       "aws-native",
     );
@@ -246,6 +250,8 @@ function parentChain(urn: string): string {
   return urn.split("::")[2];
 }
 
+/** The user name inside an ARN: a secret's value, or "unknown"/"odd" for values without one. */
 function plain(v: unknown): string {
-  return typeof v === "string" ? v : isUnknown(v) ? "unknown" : "odd";
+  const inner = unwrapSecret(v);
+  return typeof inner === "string" ? inner : isUnknown(inner) ? "unknown" : "odd";
 }

@@ -37,6 +37,13 @@ export function secret(value: unknown): unknown {
   return { [SECRET_MARK]: value };
 }
 
+/** The value inside a secret() wrapper, or the value itself. */
+export function unwrapSecret(value: unknown): unknown {
+  return value !== null && typeof value === "object" && SECRET_MARK in (value as object)
+    ? (value as Record<symbol, unknown>)[SECRET_MARK]
+    : value;
+}
+
 export function isUnknown(value: unknown): boolean {
   return value !== null && typeof value === "object" && UNKNOWN_MARK in (value as object);
 }
