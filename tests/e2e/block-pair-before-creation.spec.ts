@@ -160,3 +160,25 @@ describe(`${POLICY} during a preview (PULUMI_NODEJS_DRY_RUN=true)`, () => {
     );
   });
 });
+
+describe(`${POLICY} with a CLI that does not say whether it is a preview`, () => {
+  let pack: PackProcess;
+  before(async () => {
+    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: undefined } });
+  });
+  after(async () => {
+    await pack?.stop();
+  });
+
+  it("denies the second half of a pair, since it may be an update without preview", async () => {
+    const s = new StackBuilder({ mode: "preview" });
+    const u = s.user("alice");
+    s.loginProfile("alice-login", "alice");
+    s.accessKey("alice-key", u.out("name"));
+    await pack.configure();
+    assert.deepStrictEqual(
+      (await analyzeAll(pack, s)).map((f) => `${f.on}:${f.level}`),
+      ["alice-key:mandatory"],
+    );
+  });
+});

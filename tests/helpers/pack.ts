@@ -104,8 +104,8 @@ export function stackResource(spec: ResourceSpec): unknown {
 }
 
 export interface StartOptions {
-  /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it. */
-  env?: Record<string, string>;
+  /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
   packDir?: string;
 }
 
@@ -122,7 +122,7 @@ export class PackProcess {
     const packDir = options.packDir ?? PACK_DIR;
     const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", packDir], {
       cwd: packDir,
-      env: { ...process.env, ...options.env },
+      env: Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined)),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
