@@ -66,9 +66,12 @@ export function isAccessKeyType(type: string): boolean {
 }
 
 /** The access key record for a key resource, or undefined for any other type. */
-export function accessKeyOf(resource: ResourceView, users: UserDirectory): AccessKeyRecord | undefined {
+export function accessKeyOf(
+  resource: ResourceView,
+  users: UserDirectory,
+  account: Account = accountOf(resource.provider),
+): AccessKeyRecord | undefined {
   if (!isAccessKeyType(resource.type)) return undefined;
-  const account = accountOf(resource.provider);
   return {
     urn: resource.urn,
     type: resource.type,

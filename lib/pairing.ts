@@ -34,6 +34,7 @@ export class PasswordIndex {
   private readonly byName = new Map<string, PasswordHolder[]>();
   /** Holders whose user is unresolved or has no known name: compared with every key. */
   private readonly vague: PasswordHolder[] = [];
+  private readonly vagueSet = new Set<PasswordHolder>();
   /** Holders known only by name, with no user resource. */
   private readonly nameOnly: PasswordHolder[] = [];
 
@@ -46,6 +47,7 @@ export class PasswordIndex {
     const { owner } = holder;
     if (owner.unresolved !== undefined || owner.userName === undefined) {
       this.vague.push(holder);
+      this.vagueSet.add(holder);
     }
     if (owner.userUrn !== undefined) push(this.byUserUrn, owner.userUrn, holder);
     if (owner.userName !== undefined) {
@@ -54,18 +56,23 @@ export class PasswordIndex {
     }
   }
 
-  candidates(owner: Owner): Iterable<PasswordHolder> {
-    if (owner.unresolved !== undefined) return this.all;
-    const found = new Set<PasswordHolder>(this.vague);
+  /** Every holder that could be the owner's, each once. Vague holders are not copied per key. */
+  *candidates(owner: Owner): Iterable<PasswordHolder> {
+    if (owner.unresolved !== undefined) {
+      yield* this.all;
+      return;
+    }
+    yield* this.vague;
+    const hits = new Set<PasswordHolder>();
     if (owner.userUrn !== undefined) {
-      for (const h of this.byUserUrn.get(owner.userUrn) ?? []) found.add(h);
+      for (const h of this.byUserUrn.get(owner.userUrn) ?? []) hits.add(h);
     }
-    if (owner.userName !== undefined) {
-      for (const h of this.byName.get(nameKey(owner.userName)) ?? []) found.add(h);
-    } else {
-      for (const h of this.nameOnly) found.add(h);
+    for (const h of owner.userName !== undefined ? (this.byName.get(nameKey(owner.userName)) ?? []) : this.nameOnly) {
+      hits.add(h);
     }
-    return found;
+    for (const h of hits) {
+      if (!this.vagueSet.has(h)) yield h;
+    }
   }
 }
 

@@ -67,7 +67,7 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
       continue;
     }
     try {
-      const holder = consolePasswordOf(r, users);
+      const holder = consolePasswordOf(r, users, accountFor(r));
       if (holder) passwords.add(holder);
     } catch (err) {
       reports.push(failure(r, err));
@@ -77,7 +77,7 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
 
   for (const r of keys) {
     try {
-      const key = accessKeyOf(r, users);
+      const key = accessKeyOf(r, users, accountFor(r));
       const finding = key && checkKey(key, passwords);
       if (!finding) continue;
       const userName = finding.key.owner.userName ?? finding.holder.owner.userName;

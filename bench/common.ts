@@ -1,0 +1,47 @@
+// Shared by the benchmark runner and the profiler.
+
+import * as path from "path";
+import { PACK_DIR } from "../tests/helpers/pack";
+
+export const BARE_DIR = path.join(__dirname, "bare-pack");
+export const OUT_DIR = path.join(PACK_DIR, ".bench");
+
+export interface Settings {
+  /** Rounds of the gRPC measurements; each round starts one fresh process per pack. */
+  runs: number;
+  /** Cold starts per pack. */
+  starts: number;
+  sizes: number[];
+  /** Analyze calls per round, in registration order. */
+  analyzeCalls: number;
+  profile: boolean;
+}
+
+export interface PackUnderTest {
+  id: "pack" | "bare";
+  dir: string;
+}
+
+export const PACKS: PackUnderTest[] = [
+  { id: "pack", dir: PACK_DIR },
+  { id: "bare", dir: BARE_DIR },
+];
+
+/** The engine's environment for a pack (CLI >= 3.221). Analyze runs as an update: the guard skips previews. */
+export const PACK_ENV = {
+  PULUMI_NODEJS_ORGANIZATION: "acme",
+  PULUMI_NODEJS_PROJECT: "app",
+  PULUMI_NODEJS_STACK: "bench",
+  PULUMI_NODEJS_DRY_RUN: "false",
+};
+
+export interface Workloads {
+  stacks: Array<{ size: number; resources: number; bytes: number; counts: Record<string, number>; request: Buffer }>;
+  analyze: Buffer[];
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

@@ -1,0 +1,140 @@
+// Starts a policy pack the way the Node language host does and talks to it with pre-encoded
+// requests, so the numbers measure the pack process rather than this client's protobuf encoding.
+
+import { ChildProcess, spawn } from "child_process";
+import { readFileSync } from "fs";
+import { performance } from "perf_hooks";
+import { analyzerpb, RUN_POLICY_PACK, structpb } from "../tests/helpers/pack";
+
+// The same @grpc/grpc-js copy @pulumi/pulumi uses (see tests/helpers/pack.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const grpc = require("@grpc/grpc-js");
+
+const MAX_MESSAGE = 1024 * 1024 * 400;
+const identity = (b: Buffer): Buffer => b;
+
+export interface LaunchOptions {
+  packDir: string;
+  env?: Record<string, string>;
+  /** Extra node flags before the script (profiling; --cpu-prof is refused in NODE_OPTIONS). */
+  nodeArgs?: string[];
+}
+
+export class RunningPack {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any, // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** Spawn until the port line on stdout, in ms. */
+    readonly startMs: number,
+  ) {}
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd; resolves once the port is printed. */
+  static async launch(options: LaunchOptions): Promise<RunningPack> {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    // Our own NODE_OPTIONS (ts-node hooks of `npm run bench`) must not leak into the measured process.
+    delete env.NODE_OPTIONS;
+    delete env.TS_NODE_TRANSPILE_ONLY;
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), RUN_POLICY_PACK, "127.0.0.1:0", options.packDir],
+      {
+        cwd: options.packDir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`pack did not start in 120 s: ${stderr}`)), 120_000);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`pack ${options.packDir} exited with ${code}: ${stderr}`));
+      };
+      child.on("exit", onExit);
+      child.stdout!.on("data", (d) => {
+        out += d;
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          child.off("exit", onExit);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    const startMs = performance.now() - t0;
+    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": MAX_MESSAGE,
+      "grpc.max_send_message_length": MAX_MESSAGE,
+    });
+    return new RunningPack(child, client, startMs);
+  }
+
+  /** One unary call with an already-encoded request; resolves with the raw response and wall time. */
+  callRaw(method: string, request: Buffer): Promise<{ ms: number; response: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      this.client.makeUnaryRequest(
+        `/pulumirpc.Analyzer/${method}`,
+        identity,
+        identity,
+        request,
+        (err: Error | null, response: Buffer) => {
+          const ms = performance.now() - t0;
+          if (err) reject(new Error(`${method}: ${err.message}`));
+          else resolve({ ms, response });
+        },
+      );
+    });
+  }
+
+  /** What the engine sends before analyzing: ConfigureStack, GetAnalyzerInfo, then Configure when supported. */
+  async configureAsEngine(dryRun: boolean): Promise<void> {
+    const stackReq = new analyzerpb.AnalyzerStackConfigureRequest();
+    stackReq.setStack("bench");
+    stackReq.setProject("app");
+    stackReq.setOrganization("acme");
+    stackReq.setDryRun(dryRun);
+    await this.callRaw("ConfigureStack", Buffer.from(stackReq.serializeBinary()));
+    const infoRes = await this.callRaw("GetAnalyzerInfo", Buffer.alloc(0));
+    const info = analyzerpb.AnalyzerInfo.deserializeBinary(infoRes.response);
+    if (!info.getSupportsconfig()) return;
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const policy of info.getPoliciesList()) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(analyzerpb.EnforcementLevel.MANDATORY);
+      pc.setProperties(structpb.Struct.fromJavaScript({}));
+      map.set(policy.getName(), pc);
+    }
+    await this.callRaw("Configure", Buffer.from(req.serializeBinary()));
+  }
+
+  /** Peak resident set size so far (VmHWM), in MiB. */
+  peakRssMiB(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+    if (!m) throw new Error(`no VmHWM for pid ${this.pid}`);
+    return Number(m[1]) / 1024;
+  }
+
+  /** SIGTERM, and wait for the exit (a profiling preload turns SIGTERM into a clean exit). */
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+/** Counts the diagnostics of an AnalyzeResponse, to check that a pack really did its work. */
+export function diagnosticCount(response: Buffer): number {
+  return analyzerpb.AnalyzeResponse.deserializeBinary(response).getDiagnosticsList().length;
+}
