@@ -568,6 +568,18 @@ function describePlan(plan: Plan): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The reported key sets equal the model's, split by level. */
+function assertMatches(
+  reports: Report[],
+  expected: { mandatory: Set<string>; advisory: Set<string> },
+): void {
+  assert.deepEqual(
+    { mandatory: sorted(urnsOf(reports, false)), advisory: sorted(urnsOf(reports, true)) },
+    { mandatory: sorted(expected.mandatory), advisory: sorted(expected.advisory) },
+    reports.map((r) => r.message).join("\n"),
+  );
+}
+
 describe("CIS 1.11 rule, property-based", function () {
   this.timeout(60_000);
 
@@ -578,11 +590,7 @@ describe("CIS 1.11 rule, property-based", function () {
         const reports = run(built);
         assertSound(built, reports);
         const expected = model(built);
-        assert.deepEqual(
-          { mandatory: sorted(urnsOf(reports, false)), advisory: sorted(urnsOf(reports, true)) },
-          { mandatory: sorted(expected.mandatory), advisory: sorted(expected.advisory) },
-          reports.map((r) => r.message).join("\n"),
-        );
+        assertMatches(reports, expected);
       }),
       { numRuns: 400 },
     );
@@ -595,11 +603,7 @@ describe("CIS 1.11 rule, property-based", function () {
         const reports = run(built);
         assertSound(built, reports);
         const expected = model(built);
-        assert.deepEqual(
-          { mandatory: sorted(urnsOf(reports, false)), advisory: sorted(urnsOf(reports, true)) },
-          { mandatory: sorted(expected.mandatory), advisory: sorted(expected.advisory) },
-          reports.map((r) => r.message).join("\n"),
-        );
+        assertMatches(reports, expected);
       }),
       { numRuns: 300 },
     );
@@ -630,11 +634,7 @@ describe("CIS 1.11 rule, property-based", function () {
         const reports = runGuard(built);
         assertSound(built, reports);
         const expected = guardModel(built);
-        assert.deepEqual(
-          { mandatory: sorted(urnsOf(reports, false)), advisory: sorted(urnsOf(reports, true)) },
-          { mandatory: sorted(expected.mandatory), advisory: sorted(expected.advisory) },
-          reports.map((r) => r.message).join("\n"),
-        );
+        assertMatches(reports, expected);
       }),
       { numRuns: 300 },
     );
