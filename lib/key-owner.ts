@@ -7,7 +7,7 @@
 import { Account, accountOf } from "./accounts";
 import { AccessKeyRecord, Owner, ResourceView } from "./model";
 import { OWNER_PROP, TYPES, USER_TYPES } from "./types";
-import { creationState, parseUserName, UserDirectory } from "./users";
+import { creationState, nameKey, parseUserName, UserDirectory } from "./users";
 import { read, readString, UNKNOWN } from "./values";
 
 function userDependency(resource: ResourceView, prop: string): string | undefined {
@@ -35,9 +35,12 @@ export function resolveOwner(
   const fromUrn = userDependency(resource, prop);
   if (fromUrn !== undefined) {
     const user = users.get(fromUrn);
-    if (user) {
-      const userName = user.userName ?? (typeof value === "string" ? parseUserName(value) : undefined);
-      return { userUrn: user.urn, userName, account: user.account };
+    // A known value naming someone else (`user.name.apply(n => n + "-svc")`) is not that user.
+    const named = typeof value === "string" ? parseUserName(value) : undefined;
+    const contradicts =
+      user?.userName !== undefined && named !== undefined && nameKey(named) !== nameKey(user.userName);
+    if (user && !contradicts) {
+      return { userUrn: user.urn, userName: user.userName ?? named, account: user.account };
     }
   }
   if (typeof value === "string") {

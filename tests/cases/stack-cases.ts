@@ -127,6 +127,15 @@ export const STACK_CASES: StackCase[] = [
     expect: [deny("dana-key")],
   },
   {
+    name: "does not pair a key for another user whose name is derived from a console user's name",
+    build(s) {
+      const u = s.user("alice");
+      s.loginProfile("alice-login", u.out("name"));
+      s.accessKey("alice-svc-key", combine("alice-svc", u.out("name")));
+    },
+    expect: [],
+  },
+  {
     name: "allows a service account's key (no console password)",
     build(s) {
       const svc = s.user("ci-deployer");
