@@ -34,7 +34,6 @@ export class PasswordIndex {
   private readonly byName = new Map<string, PasswordHolder[]>();
   /** Holders whose user is unresolved or has no known name: compared with every key. */
   private readonly vague: PasswordHolder[] = [];
-  private readonly vagueSet = new Set<PasswordHolder>();
   /** Holders known only by name, with no user resource. */
   private readonly nameOnly: PasswordHolder[] = [];
 
@@ -47,7 +46,6 @@ export class PasswordIndex {
     const { owner } = holder;
     if (owner.unresolved !== undefined || owner.userName === undefined) {
       this.vague.push(holder);
-      this.vagueSet.add(holder);
     }
     if (owner.userUrn !== undefined) push(this.byUserUrn, owner.userUrn, holder);
     if (owner.userName !== undefined) {
@@ -56,23 +54,22 @@ export class PasswordIndex {
     }
   }
 
-  /** Every holder that could be the owner's, each once. Vague holders are not copied per key. */
-  *candidates(owner: Owner): Iterable<PasswordHolder> {
-    if (owner.unresolved !== undefined) {
-      yield* this.all;
-      return;
-    }
-    yield* this.vague;
+  /** Holders indexed under the owner's user resource or name: the only ones that can be "same". */
+  matches(owner: Owner): Set<PasswordHolder> {
     const hits = new Set<PasswordHolder>();
+    if (owner.unresolved !== undefined) return hits;
     if (owner.userUrn !== undefined) {
       for (const h of this.byUserUrn.get(owner.userUrn) ?? []) hits.add(h);
     }
     for (const h of owner.userName !== undefined ? (this.byName.get(nameKey(owner.userName)) ?? []) : this.nameOnly) {
       hits.add(h);
     }
-    for (const h of hits) {
-      if (!this.vagueSet.has(h)) yield h;
-    }
+    return hits;
+  }
+
+  /** Holders that can only ever be "maybe" for a key: all of them when the key's user is unresolved. */
+  vagueFor(owner: Owner): readonly PasswordHolder[] {
+    return owner.unresolved !== undefined ? this.all : this.vague;
   }
 }
 
@@ -103,19 +100,21 @@ export function checkKey(key: AccessKeyRecord, passwords: PasswordIndex): KeyFin
   let first: PasswordHolder | undefined;
   let others = 0;
   let maybe: PasswordHolder | undefined;
-  for (const holder of passwords.candidates(key.owner)) {
+  for (const holder of passwords.matches(key.owner)) {
     const same = sameUser(key.owner, holder.owner);
     if (same === "same" && holder.certainty === "yes") {
       if (first === undefined) first = holder;
       else others++;
     } else if (same !== "different" && maybe === undefined) {
       maybe = holder;
-      // An unresolved key can never be "same": the first plausible password settles it.
-      if (key.owner.unresolved !== undefined) break;
     }
   }
   if (first !== undefined) {
     return { kind: key.status === "inactive" ? "inactive-key" : "violation", key, holder: first, others };
+  }
+  // Only an uncertain match is left to find, and one is enough: stop at the first.
+  if (maybe === undefined) {
+    maybe = passwords.vagueFor(key.owner).find((holder) => sameUser(key.owner, holder.owner) !== "different");
   }
   if (maybe !== undefined) {
     return { kind: "undetermined", key, holder: maybe, reason: undeterminedReason(key, maybe) };
