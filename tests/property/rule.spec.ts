@@ -569,10 +569,7 @@ function describePlan(plan: Plan): string {
 // ---------------------------------------------------------------------------------------------
 
 /** The reported key sets equal the model's, split by level. */
-function assertMatches(
-  reports: Report[],
-  expected: { mandatory: Set<string>; advisory: Set<string> },
-): void {
+function assertMatches(reports: Report[], expected: { mandatory: Set<string>; advisory: Set<string> }): void {
   assert.deepEqual(
     { mandatory: sorted(urnsOf(reports, false)), advisory: sorted(urnsOf(reports, true)) },
     { mandatory: sorted(expected.mandatory), advisory: sorted(expected.advisory) },
