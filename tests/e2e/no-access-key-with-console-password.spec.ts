@@ -42,6 +42,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
     it("declares the pack, the policy, its default level and its compliance metadata", async () => {
       const info = await pack.info();
       assert.strictEqual(info.name, "cis-aws-1-11");
+      assert.match(info.displayname, /CIS AWS Foundations Benchmark 1\.11/);
       assert.ok(info.supportsconfig);
       const policy = info.policiesList.find((p) => p.name === POLICY);
       assert.ok(policy, "policy is served");

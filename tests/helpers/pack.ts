@@ -219,6 +219,7 @@ export class PackProcess {
 
 export interface AnalyzerInfo {
   name: string;
+  displayname: string;
   version: string;
   supportsconfig: boolean;
   policiesList: Array<{
