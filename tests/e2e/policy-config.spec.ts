@@ -203,6 +203,13 @@ describe("policy-config rollout files", function () {
     });
   }
 
+  it("exemptions.json gives every policy the same exemptions (each policy reads only its own config)", () => {
+    const config = readConfigFile("exemptions.json") as Record<string, { exemptions?: unknown }>;
+    const lists = metas.map((m) => JSON.stringify(config[m.name]?.exemptions));
+    assert.ok(lists[0] !== undefined && lists[0] !== "[]", "exemptions.json has exemptions");
+    assert.deepEqual(new Set(lists).size, 1, "every policy has the same exemptions");
+  });
+
   it("has no other files than the documented ones", () => {
     assert.deepEqual(fs.readdirSync(CONFIG_DIR).sort(), [...FILES].sort());
   });
