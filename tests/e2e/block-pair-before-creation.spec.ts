@@ -122,6 +122,19 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
     assert.match(perResource[0].message, /^\[exempted\].*SEC-7 emergency access/);
   });
 
+  it("says why an exemption did not apply when its config entry is malformed", async () => {
+    const s = new StackBuilder();
+    s.loginProfile("ops-login", "break-glass-ops");
+    s.accessKey("ops-key", "break-glass-ops");
+    const exemptions = [{ users: ["break-glass-*"] }];
+    const { perResource } = await deploy(s, { [POLICY]: { exemptions } });
+    assert.deepStrictEqual(
+      perResource.map((f) => `${f.on}:${f.level}`),
+      ["ops-key:mandatory"],
+    );
+    assert.match(perResource[0].message, /Policy config problems: exemptions\[0\] was ignored: .*reason/);
+  });
+
   it("takes its level from policy config", async () => {
     const s = new StackBuilder();
     s.loginProfile("p", "zoe");
