@@ -6,17 +6,17 @@ import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
 import { KeyFinding } from "./pairing";
 import { TYPES } from "./types";
 
-export function userLabel(owner: Owner): string {
+function userLabel(owner: Owner): string {
   if (owner.userName !== undefined) return `IAM user "${owner.userName}"`;
   return "an IAM user whose name is not known yet";
 }
 
-export function keyLabel(key: { type: string; resourceName: string }): string {
+function keyLabel(key: { type: string; resourceName: string }): string {
   const kind = key.type === TYPES.nativeAccessKey ? "aws-native access key" : "Access key";
   return `${kind} "${key.resourceName}"`;
 }
 
-export function holderLabel(holder: { type: string; resourceName: string }): string {
+function holderLabel(holder: { type: string; resourceName: string }): string {
   return holder.type === TYPES.nativeUser
     ? `the inline loginProfile of aws-native user "${holder.resourceName}"`
     : `login profile "${holder.resourceName}"`;

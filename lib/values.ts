@@ -75,17 +75,6 @@ export function readString(obj: unknown, key: string): string | Unknown | undefi
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-/** Whether a property is present and unknown, without keeping its (possibly secret) value. */
-export function isUnknownProp(obj: unknown, key: string): boolean {
-  return read(obj, key) === UNKNOWN;
-}
-
-/** Whether a property is present and known (any value but null/undefined). */
-export function isKnownProp(obj: unknown, key: string): boolean {
-  const value = read(obj, key);
-  return value !== UNKNOWN && value !== undefined && value !== null;
-}
-
 /**
  * Copies a value into plain data, unknowns becoming UNKNOWN, so it can be hashed or compared.
  * Depth-limited: provider settings are shallow, and odd input must not recurse without end.
