@@ -1,16 +1,15 @@
 // Starts a policy pack the way the Node language host does and talks to it with pre-encoded
 // requests, so the numbers measure the pack process rather than this client's protobuf encoding.
 
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
 import { readFileSync } from "fs";
 import { performance } from "perf_hooks";
-import { analyzerpb, RUN_POLICY_PACK, structpb } from "../tests/helpers/pack";
+import { analyzerpb, MAX_MESSAGE, spawnPack, structpb } from "../tests/helpers/pack";
 
 // The same @grpc/grpc-js copy @pulumi/pulumi uses (see tests/helpers/pack.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const grpc = require("@grpc/grpc-js");
 
-const MAX_MESSAGE = 1024 * 1024 * 400;
 const identity = (b: Buffer): Buffer => b;
 
 export interface LaunchOptions {
@@ -34,40 +33,10 @@ export class RunningPack {
 
   /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd; resolves once the port is printed. */
   static async launch(options: LaunchOptions): Promise<RunningPack> {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-    // Our own NODE_OPTIONS (ts-node hooks of `npm run bench`) must not leak into the measured process.
-    delete env.NODE_OPTIONS;
-    delete env.TS_NODE_TRANSPILE_ONLY;
+    // Our own ts-node hooks (`npm run bench`) must not leak into the measured process.
+    const env = { ...options.env, NODE_OPTIONS: undefined, TS_NODE_TRANSPILE_ONLY: undefined };
     const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), RUN_POLICY_PACK, "127.0.0.1:0", options.packDir],
-      {
-        cwd: options.packDir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`pack did not start in 120 s: ${stderr}`)), 120_000);
-      const onExit = (code: number | null) => {
-        clearTimeout(timer);
-        reject(new Error(`pack ${options.packDir} exited with ${code}: ${stderr}`));
-      };
-      child.on("exit", onExit);
-      child.stdout!.on("data", (d) => {
-        out += d;
-        const m = /^(\d+)\s*$/m.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          child.off("exit", onExit);
-          resolve(Number(m[1]));
-        }
-      });
-    });
+    const { child, port } = await spawnPack(options.packDir, { env, nodeArgs: options.nodeArgs, timeoutMs: 120_000 });
     const startMs = performance.now() - t0;
     const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": MAX_MESSAGE,

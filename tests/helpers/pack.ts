@@ -103,6 +103,52 @@ export function stackResource(spec: ResourceSpec): unknown {
   return r;
 }
 
+export const MAX_MESSAGE = 1024 * 1024 * 400;
+
+export interface SpawnedPack {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+}
+
+/**
+ * `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, as the language host runs it;
+ * resolves once the pack prints its port. `env` entries set to undefined are removed.
+ */
+export async function spawnPack(
+  packDir: string,
+  options: { env?: Record<string, string | undefined>; nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<SpawnedPack> {
+  const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined));
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RUN_POLICY_PACK, "127.0.0.1:0", packDir], {
+    cwd: packDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`pack did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`pack ${packDir} exited with ${code}: ${stderr}`));
+    };
+    child.on("exit", onExit);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /^(\d+)\s*$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.off("exit", onExit);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  return { child, port, stderr: () => stderr };
+}
+
 export interface StartOptions {
   /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it; undefined removes a variable. */
   env?: Record<string, string | undefined>;
@@ -119,35 +165,12 @@ export class PackProcess {
 
   /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, until it prints its port. */
   static async start(options: StartOptions = {}): Promise<PackProcess> {
-    const packDir = options.packDir ?? PACK_DIR;
-    const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", packDir], {
-      cwd: packDir,
-      env: Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined)),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`pack did not start: ${stderr}`)), 60_000);
-      child.stdout!.on("data", (d) => {
-        out += d;
-        const m = /^(\d+)\s*$/m.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`pack exited with ${code}: ${stderr}`));
-      });
-    });
+    const { child, port, stderr } = await spawnPack(options.packDir ?? PACK_DIR, { env: options.env });
     const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-      "grpc.max_receive_message_length": 1024 * 1024 * 400,
-      "grpc.max_send_message_length": 1024 * 1024 * 400,
+      "grpc.max_receive_message_length": MAX_MESSAGE,
+      "grpc.max_send_message_length": MAX_MESSAGE,
     });
-    return new PackProcess(child, client, port, () => stderr);
+    return new PackProcess(child, client, port, stderr);
   }
 
   private call<T>(method: string, req: unknown): Promise<T> {
