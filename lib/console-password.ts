@@ -8,6 +8,16 @@ import { OWNER_PROP, TYPES } from "./types";
 import { creationState, userOf, UserDirectory } from "./users";
 import { read, UNKNOWN } from "./values";
 
+/**
+ * Whether an aws-native User sets `loginProfile` inline: "unknown" when the program computes it and
+ * it is not known yet. The password inside is secret and often unknown; only whether it is set matters.
+ */
+export function inlineLoginProfile(resource: ResourceView): "yes" | "no" | "unknown" {
+  const loginProfile = read(resource.props, "loginProfile");
+  if (loginProfile === UNKNOWN) return "unknown";
+  return loginProfile !== null && typeof loginProfile === "object" ? "yes" : "no";
+}
+
 /** The console password this resource sets up, or undefined when it sets none. */
 export function consolePasswordOf(
   resource: ResourceView,
@@ -25,10 +35,8 @@ export function consolePasswordOf(
     };
   }
   if (resource.type === TYPES.nativeUser) {
-    const loginProfile = read(resource.props, "loginProfile");
-    if (loginProfile === undefined || loginProfile === null) return undefined;
-    // The password inside is secret and often unknown; only whether the profile is set matters.
-    if (loginProfile !== UNKNOWN && typeof loginProfile !== "object") return undefined;
+    const inline = inlineLoginProfile(resource);
+    if (inline === "no") return undefined;
     const user = users.get(resource.urn) ?? userOf(resource, account);
     if (!user) return undefined;
     return {
@@ -36,7 +44,7 @@ export function consolePasswordOf(
       type: resource.type,
       resourceName: resource.name,
       owner: { userUrn: user.urn, userName: user.userName, account: user.account },
-      certainty: loginProfile === UNKNOWN ? "unknown" : "yes",
+      certainty: inline,
       creating: creationState(resource),
     };
   }

@@ -9,8 +9,11 @@
 import { Account, accountOf } from "./accounts";
 import { ResourceView } from "./model";
 import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
+import { inlineLoginProfile } from "./console-password";
+import { scopeOfUrn } from "./exemptions";
+import { isAccessKeyType, keyStatus } from "./key-owner";
 import { nameKey, parseUserName } from "./users";
-import { read, readString, UNKNOWN } from "./values";
+import { readString } from "./values";
 
 export interface Half {
   urn: string;
@@ -37,27 +40,13 @@ interface UserHalves {
 /** The key/password half a resource represents, read from its inputs; undefined for anything else. */
 export function halfOf(resource: ResourceView): { half: Half; isKey: boolean } | undefined {
   const { type } = resource;
-  let isKey: boolean;
-  let nameProp: string;
-  if (type === TYPES.accessKey || type === TYPES.nativeAccessKey) {
-    isKey = true;
-    nameProp = OWNER_PROP[type];
-  } else if (type === TYPES.loginProfile) {
-    isKey = false;
-    nameProp = OWNER_PROP[type];
-  } else if (type === TYPES.nativeUser) {
-    const loginProfile = read(resource.props, "loginProfile");
-    // Unknown here means the program computes it; in an update inputs are resolved, so this is rare.
-    if (loginProfile === undefined || loginProfile === null || loginProfile === UNKNOWN) return undefined;
-    if (typeof loginProfile !== "object") return undefined;
-    isKey = false;
-    nameProp = USER_NAME_PROP[type];
-  } else {
-    return undefined;
-  }
-  const value = readString(resource.props, nameProp);
+  const isKey = isAccessKeyType(type);
+  // An inline loginProfile not known from the inputs is computed by the program; the stack policy decides it.
+  const isPassword =
+    type === TYPES.loginProfile || (type === TYPES.nativeUser && inlineLoginProfile(resource) === "yes");
+  if (!isKey && !isPassword) return undefined;
+  const value = readString(resource.props, type === TYPES.nativeUser ? USER_NAME_PROP[type] : OWNER_PROP[type]);
   if (typeof value !== "string") return undefined;
-  const status = isKey ? readString(resource.props, "status") : undefined;
   return {
     isKey,
     half: {
@@ -65,14 +54,15 @@ export function halfOf(resource: ResourceView): { half: Half; isKey: boolean } |
       type,
       resourceName: resource.name,
       userName: parseUserName(value),
-      active: !(typeof status === "string" && status.toLowerCase() === "inactive"),
+      active: !isKey || keyStatus(resource) !== "inactive",
     },
   };
 }
 
+/** The stack a resource belongs to, from its URN. */
 function stackOf(urn: string): string {
-  const parts = urn.split("::");
-  return `${parts[0]}::${parts[1] ?? ""}`;
+  const { stack, project } = scopeOfUrn(urn);
+  return `${stack}::${project}`;
 }
 
 function accountKey(account: Account): string {

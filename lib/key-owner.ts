@@ -58,7 +58,8 @@ export function resolveOwner(
   return { account, unresolved: why };
 }
 
-function keyStatus(resource: ResourceView): AccessKeyRecord["status"] {
+/** Active unless the key says Inactive; "unknown" while the status is not known yet. */
+export function keyStatus(resource: ResourceView): AccessKeyRecord["status"] {
   const status = readString(resource.props, "status");
   if (status === UNKNOWN) return "unknown";
   return typeof status === "string" && status.toLowerCase() === "inactive" ? "inactive" : "active";
