@@ -26,11 +26,16 @@ export interface ResourceSpec {
 const UNKNOWN_MARK = Symbol("unknown");
 const SECRET_MARK = Symbol("secret");
 
+/** The engine's wire sentinels for unknown values, one per kind. */
+export const UNKNOWN_STRING_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_OBJECT_WIRE = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff";
+export const UNKNOWN_ARRAY_WIRE = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
+
 /** A value unknown during preview (a computed output of a resource being created). */
-export const unknown: unknown = { [UNKNOWN_MARK]: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
+export const unknown: unknown = { [UNKNOWN_MARK]: UNKNOWN_STRING_WIRE };
 /** Unknown values of other kinds: the engine has one sentinel per kind. */
-export const unknownObject: unknown = { [UNKNOWN_MARK]: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff" };
-export const unknownArray: unknown = { [UNKNOWN_MARK]: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2" };
+export const unknownObject: unknown = { [UNKNOWN_MARK]: UNKNOWN_OBJECT_WIRE };
+export const unknownArray: unknown = { [UNKNOWN_MARK]: UNKNOWN_ARRAY_WIRE };
 
 /** A secret value, wrapped as on the wire. */
 export function secret(value: unknown): unknown {

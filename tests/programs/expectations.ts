@@ -14,7 +14,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { Diagnostic, Level, PolicyConfig } from "../helpers/pack";
-import { urnName } from "./specs";
+import { nameOfUrn } from "../helpers/expect";
 
 export interface ExpectedFinding {
   resource: string;
@@ -46,13 +46,13 @@ function key(resource: string, level: string): string {
 
 /** Asserts that `actual` (one policy's diagnostics) is exactly `expected`, as a multiset. */
 export function assertFindings(policy: string, actual: Diagnostic[], expected: ExpectedFinding[]): void {
-  const got = actual.map((d) => key(d.urn ? urnName(d.urn) : "", d.enforcementLevel)).sort();
+  const got = actual.map((d) => key(nameOfUrn(d.urn), d.enforcementLevel)).sort();
   const want = expected.map((e) => key(e.resource, e.enforcementLevel)).sort();
   const messages = actual.map((d) => `  - [${d.enforcementLevel}] ${d.urn || "<no urn>"}: ${d.message}`).join("\n");
   assert.deepStrictEqual(got, want, `${policy} reported:\n${messages || "  (nothing)"}`);
   for (const e of expected) {
     for (const text of e.messageIncludes ?? []) {
-      const match = actual.some((d) => urnName(d.urn) === e.resource && d.message.includes(text));
+      const match = actual.some((d) => nameOfUrn(d.urn) === e.resource && d.message.includes(text));
       assert.ok(match, `${policy}: no finding on ${e.resource} mentions ${JSON.stringify(text)}:\n${messages}`);
     }
   }

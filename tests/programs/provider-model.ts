@@ -5,7 +5,7 @@
 // secret signature, and unknowns are the engine's sentinel strings.
 
 import { createHash } from "crypto";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../helpers/wire";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_STRING_WIRE } from "../helpers/wire";
 
 export type Wire = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ export type Wire = Record<string, unknown>;
  * The unknown sentinel. Providers (the Terraform bridge included) return every computed value of a
  * previewed create as this string sentinel, and the Node SDK only recognises this one.
  */
-export const UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_WIRE = UNKNOWN_STRING_WIRE;
 
 export function wireSecret(value: unknown): Wire {
   return { [SECRET_SIG_KEY]: SECRET_SIG, value };

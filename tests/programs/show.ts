@@ -6,7 +6,7 @@ import * as path from "path";
 import { PackProcess } from "../helpers/pack";
 import { deploy, Mode, runProgram, specsOf } from "./harness";
 import { loadExpected } from "./expectations";
-import { urnName } from "./specs";
+import { nameOfUrn } from "../helpers/expect";
 import * as fs from "fs";
 
 async function main(): Promise<void> {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
         console.log(`registered: ${record.registrations.map((r) => r.name).join(", ")}`);
         for (const [phase, list] of Object.entries(findings)) {
           for (const d of list) {
-            console.log(`${phase}: ${d.policyName} [${d.enforcementLevel}] ${d.urn ? urnName(d.urn) : "<no urn>"}`);
+            console.log(`${phase}: ${d.policyName} [${d.enforcementLevel}] ${d.urn ? nameOfUrn(d.urn) : "<no urn>"}`);
             console.log(`    ${d.message}`);
           }
         }

@@ -9,12 +9,12 @@ import {
   unknown,
   unknownArray,
   unknownObject,
+  UNKNOWN_ARRAY_WIRE,
+  UNKNOWN_OBJECT_WIRE,
+  UNKNOWN_STRING_WIRE,
 } from "../helpers/wire";
+import { nameOfUrn } from "../helpers/expect";
 import { Registration } from "./project";
-
-const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
-const UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff";
 
 /**
  * Stands for a secret whose ciphertext cannot be decrypted here (a stack export's
@@ -24,9 +24,9 @@ export const OPAQUE_SECRET = "[encrypted secret]";
 
 /** Wire/state JSON to spec values: sentinels become `unknown` markers, secrets `secret(...)`. */
 export function fromWire(value: unknown): unknown {
-  if (value === UNKNOWN_STRING) return unknown;
-  if (value === UNKNOWN_ARRAY) return unknownArray;
-  if (value === UNKNOWN_OBJECT) return unknownObject;
+  if (value === UNKNOWN_STRING_WIRE) return unknown;
+  if (value === UNKNOWN_ARRAY_WIRE) return unknownArray;
+  if (value === UNKNOWN_OBJECT_WIRE) return unknownObject;
   if (Array.isArray(value)) return value.map(fromWire);
   if (value === null || typeof value !== "object") return value;
   const v = value as Record<string, unknown>;
@@ -46,11 +46,6 @@ export function providerUrnOf(ref: string): string {
   return at < 0 ? ref : ref.slice(0, at);
 }
 
-/** The name part of a URN, as the engine derives a resource's name. */
-export function urnName(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
-}
-
 /** As the engine fills AnalyzerProviderResource: the provider resource's inputs. */
 function providerSpecs(records: Registration[]): Map<string, ProviderSpec> {
   const providers = new Map<string, ProviderSpec>();
@@ -58,7 +53,7 @@ function providerSpecs(records: Registration[]): Map<string, ProviderSpec> {
     if (r.type.startsWith("pulumi:providers:")) {
       providers.set(r.urn, {
         type: r.type,
-        name: urnName(r.urn),
+        name: nameOfUrn(r.urn),
         urn: r.urn,
         props: fromWire(r.inputs) as Record<string, unknown>,
       });
@@ -71,7 +66,7 @@ export function toSpecs(records: Registration[]): ResourceSpec[] {
   const providers = providerSpecs(records);
   return records.map((r) => ({
     type: r.type,
-    name: urnName(r.urn),
+    name: nameOfUrn(r.urn),
     urn: r.urn,
     inputs: fromWire(r.inputs) as Record<string, unknown>,
     outputs: fromWire(r.outputs) as Record<string, unknown>,
