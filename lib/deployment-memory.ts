@@ -30,6 +30,8 @@ export interface PairFound {
   currentIsKey: boolean;
   /** The other half registered earlier: an active one when there is any. */
   other: Half;
+  /** Whether the pair's access key is active (a denial), rather than Inactive (advisory). */
+  keyActive: boolean;
 }
 
 interface UserHalves {
@@ -114,7 +116,7 @@ export class DeploymentMemory {
     const others = [...(isKey ? halves.passwords : halves.keys).values()];
     if (others.length === 0) return undefined;
     const other = others.find((o) => o.active) ?? others[0];
-    return { current: half, currentIsKey: isKey, other };
+    return { current: half, currentIsKey: isKey, other, keyActive: isKey ? half.active : other.active };
   }
 }
 

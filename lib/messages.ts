@@ -1,6 +1,7 @@
 // The texts a person reads in a preview or update. Only resource names, user names and provider
 // names appear here: never a property value that may be secret (passwords, secret keys).
 
+import type { PairFound } from "./deployment-memory";
 import { Exemption, ExemptionMatch } from "./exemptions";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
 import { KeyFinding } from "./pairing";
@@ -83,13 +84,8 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch): stri
 }
 
 /** The message when the per-resource policy stops the second half of a pair. */
-export function guardMessage(
-  current: { type: string; resourceName: string },
-  other: { type: string; resourceName: string },
-  userName: string,
-  currentIsKey: boolean,
-  match: ExemptionMatch,
-): string {
+export function guardMessage({ current, other, currentIsKey }: PairFound, match: ExemptionMatch): string {
+  const { userName } = current;
   const prefix = match.active ? "[exempted] " : "";
   const what = currentIsKey
     ? `${keyLabel(current)} would give IAM user "${userName}" an access key, but ${holderLabel(other)} already gives that user a console password in this deployment.`

@@ -32,13 +32,11 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
       if (!pair) return;
       const exemptions = exemptionsFromConfig(args.getConfig());
       const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
-      const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
       // The stack policy reports config problems, but it never runs when this denial stops the update.
       const problems =
         exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
-      const message =
-        guardMessage(pair.current, pair.other, pair.current.userName, pair.currentIsKey, match) + problems;
-      report(reportViolation, message, args.urn, !keyActive || match.active !== undefined);
+      const message = guardMessage(pair, match) + problems;
+      report(reportViolation, message, args.urn, !pair.keyActive || match.active !== undefined);
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.
       report(reportViolation, checkFailedMessage(args.type, args.name, err), args.urn, true);

@@ -13,8 +13,7 @@ function pairsFound(memory: DeploymentMemory, s: StackBuilder) {
   for (const spec of s.custom) {
     const pair = memory.record(resourceView(spec));
     if (!pair) continue;
-    const keyActive = pair.currentIsKey ? pair.current.active : pair.other.active;
-    found.push({ on: spec.name, level: keyActive ? "mandatory" : "advisory" });
+    found.push({ on: spec.name, level: pair.keyActive ? "mandatory" : "advisory" });
   }
   return found;
 }
