@@ -111,16 +111,30 @@ export interface SpawnedPack {
   stderr: () => string;
 }
 
+/** `@pulumi/pulumi/cmd/run-policy-pack` as resolved from a pack directory's own node_modules. */
+export function runPolicyPackOf(packDir: string): string {
+  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string | undefined>;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+  /**
+   * The run-policy-pack script to start; default: the repository's. An installed pack is started with
+   * its own (`runPolicyPackOf(dir)`), as the CLI does: the language host resolves it from the pack dir.
+   */
+  runPolicyPack?: string;
+}
+
 /**
  * `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, as the language host runs it;
  * resolves once the pack prints its port. `env` entries set to undefined are removed.
  */
-export async function spawnPack(
-  packDir: string,
-  options: { env?: Record<string, string | undefined>; nodeArgs?: string[]; timeoutMs?: number } = {},
-): Promise<SpawnedPack> {
+export async function spawnPack(packDir: string, options: SpawnOptions = {}): Promise<SpawnedPack> {
   const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), RUN_POLICY_PACK, "127.0.0.1:0", packDir], {
+  const script = options.runPolicyPack ?? RUN_POLICY_PACK;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, "127.0.0.1:0", packDir], {
     cwd: packDir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -153,6 +167,8 @@ export interface StartOptions {
   /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it; undefined removes a variable. */
   env?: Record<string, string | undefined>;
   packDir?: string;
+  /** See SpawnOptions.runPolicyPack. */
+  runPolicyPack?: string;
 }
 
 export class PackProcess {
@@ -165,7 +181,10 @@ export class PackProcess {
 
   /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, until it prints its port. */
   static async start(options: StartOptions = {}): Promise<PackProcess> {
-    const { child, port, stderr } = await spawnPack(options.packDir ?? PACK_DIR, { env: options.env });
+    const { child, port, stderr } = await spawnPack(options.packDir ?? PACK_DIR, {
+      env: options.env,
+      runPolicyPack: options.runPolicyPack,
+    });
     const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": MAX_MESSAGE,
       "grpc.max_send_message_length": MAX_MESSAGE,
