@@ -17,6 +17,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Extra node flags before the script (profiling; --cpu-prof is refused in NODE_OPTIONS). */
   nodeArgs?: string[];
+  /** The run-policy-pack script; default the repository's (see spawnPack). */
+  runPolicyPack?: string;
 }
 
 export class RunningPack {
@@ -36,7 +38,12 @@ export class RunningPack {
     // Our own ts-node hooks (`npm run bench`) must not leak into the measured process.
     const env = { ...options.env, NODE_OPTIONS: undefined, TS_NODE_TRANSPILE_ONLY: undefined };
     const t0 = performance.now();
-    const { child, port } = await spawnPack(options.packDir, { env, nodeArgs: options.nodeArgs, timeoutMs: 120_000 });
+    const { child, port } = await spawnPack(options.packDir, {
+      env,
+      nodeArgs: options.nodeArgs,
+      timeoutMs: 120_000,
+      runPolicyPack: options.runPolicyPack,
+    });
     const startMs = performance.now() - t0;
     const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": MAX_MESSAGE,
