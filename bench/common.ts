@@ -27,7 +27,7 @@ export const PACKS: PackUnderTest[] = [
   { id: "bare", dir: BARE_DIR },
 ];
 
-/** The engine's environment for a pack (CLI >= 3.221). Analyze runs as an update: the guard skips previews. */
+/** The engine's environment for a pack (constructEnv / RunPlugin). Analyze runs as an update: the guard skips previews. */
 export const PACK_ENV = {
   PULUMI_NODEJS_ORGANIZATION: "acme",
   PULUMI_NODEJS_PROJECT: "app",

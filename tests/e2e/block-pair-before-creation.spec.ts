@@ -174,7 +174,10 @@ describe(`${POLICY} during a preview (PULUMI_NODEJS_DRY_RUN=true)`, () => {
   });
 });
 
-describe(`${POLICY} with a CLI that does not say whether it is a preview`, () => {
+// Only `pulumi policy analyze` leaves PULUMI_NODEJS_DRY_RUN unset: every other run gets it from
+// constructEnv (pkg/resource/plugin/analyzer_plugin.go, since 2019) or, from CLI 3.221, from the Node
+// language host's policy proxy on ConfigureStack (sdk/nodejs/cmd/pulumi-language-nodejs/main.go, RunPlugin).
+describe(`${POLICY} when the CLI does not say whether it is a preview (pulumi policy analyze)`, () => {
   let pack: PackProcess;
   before(async () => {
     pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: undefined } });

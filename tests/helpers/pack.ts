@@ -164,7 +164,7 @@ export async function spawnPack(packDir: string, options: SpawnOptions = {}): Pr
 }
 
 export interface StartOptions {
-  /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it; undefined removes a variable. */
+  /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as the CLI sets it; undefined removes a variable. */
   env?: Record<string, string | undefined>;
   packDir?: string;
   /** See SpawnOptions.runPolicyPack. */
