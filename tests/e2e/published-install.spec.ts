@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { nameOfUrn } from "../helpers/expect";
-import { PACK_DIR, PackProcess, runPolicyPackOf } from "../helpers/pack";
+import { PACK_DIR, PackProcess, runPolicyPackOf, spawnPack } from "../helpers/pack";
 import {
   build,
   cleanCopy,
@@ -314,6 +314,23 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
 
     it("starts from its own node_modules", () => {
       assert.ok(runPolicyPackOf(installDir).startsWith(path.join(installDir, "node_modules") + path.sep));
+    });
+
+    it("also starts as CLIs before 3.221 started it, with the runtime options as flags", async () => {
+      // Before RunPlugin (pulumi/pulumi#21684, 3.221) the CLI ran the `pulumi-analyzer-policy` shim with
+      // `<engine> . -<option>=<value>` for each runtime option (analyzer_plugin.go, NewPolicyAnalyzer), and
+      // the shim passed them on to run-policy-pack: `-production=true` must not stop the pack.
+      const legacy = await spawnPack(installDir, {
+        runPolicyPack: runPolicyPackOf(installDir),
+        extraArgs: ["-production=true"],
+      });
+      try {
+        assert.ok(legacy.port > 0);
+      } finally {
+        const exited = new Promise((resolve) => legacy.child.once("exit", resolve));
+        legacy.child.kill();
+        await exited;
+      }
     });
 
     it("reports the name it was published under and its package.json version", async () => {

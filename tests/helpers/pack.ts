@@ -125,6 +125,8 @@ export interface SpawnOptions {
    * its own (`runPolicyPackOf(dir)`), as the CLI does: the language host resolves it from the pack dir.
    */
   runPolicyPack?: string;
+  /** Arguments after the pack dir, e.g. the `-option=value` flags the pre-3.221 shim passed. */
+  extraArgs?: string[];
 }
 
 /**
@@ -134,11 +136,15 @@ export interface SpawnOptions {
 export async function spawnPack(packDir: string, options: SpawnOptions = {}): Promise<SpawnedPack> {
   const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([, v]) => v !== undefined));
   const script = options.runPolicyPack ?? RUN_POLICY_PACK;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, "127.0.0.1:0", packDir], {
-    cwd: packDir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), script, "127.0.0.1:0", packDir, ...(options.extraArgs ?? [])],
+    {
+      cwd: packDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const timeoutMs = options.timeoutMs ?? 60_000;
