@@ -47,7 +47,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
       const policy = info.policiesList.find((p) => p.name === POLICY);
       assert.ok(policy, "policy is served");
       assert.strictEqual(policy.enforcementlevel, analyzerpb.EnforcementLevel.MANDATORY);
-      assert.strictEqual(policy.severity, analyzerpb.PolicySeverity.POLICY_SEVERITY_HIGH);
+      assert.strictEqual(policy.severity, analyzerpb.PolicySeverity.POLICY_SEVERITY_MEDIUM);
       assert.deepStrictEqual(
         { name: policy.framework?.name, version: policy.framework?.version, reference: policy.framework?.reference },
         { name: "CIS Amazon Web Services Foundations Benchmark", version: "3.0.0", reference: "1.11" },

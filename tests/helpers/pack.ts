@@ -214,15 +214,47 @@ export class PackProcess {
   }
 
   async analyze(spec: ResourceSpec): Promise<Diagnostic[]> {
-    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyze", analyzeRequest(spec));
-    return res.getDiagnosticsList().map(toDiagnostic);
+    return (await this.analyzeResponse(spec)).diagnostics;
   }
 
   async analyzeStack(specs: ResourceSpec[]): Promise<Diagnostic[]> {
+    return (await this.analyzeStackResponse(specs)).diagnostics;
+  }
+
+  /** Analyze, with the response's notApplicable list. */
+  async analyzeResponse(spec: ResourceSpec): Promise<AnalyzeResult> {
+    return toResult(await this.call<AnalyzeResponse>("analyze", analyzeRequest(spec)));
+  }
+
+  /** AnalyzeStack, with the response's notApplicable list. */
+  async analyzeStackResponse(specs: ResourceSpec[]): Promise<AnalyzeResult> {
     const req = new analyzerpb.AnalyzeStackRequest();
     req.setResourcesList(specs.map(stackResource));
-    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyzeStack", req);
-    return res.getDiagnosticsList().map(toDiagnostic);
+    return toResult(await this.call<AnalyzeResponse>("analyzeStack", req));
+  }
+
+  /** Remediate, as the engine sends it before Analyze (same request message). */
+  async remediate(spec: ResourceSpec): Promise<{ remediations: number; notApplicable: NotApplicable[] }> {
+    const res = await this.call<{
+      getRemediationsList(): unknown[];
+      getNotApplicableList(): NotApplicableMessage[];
+    }>("remediate", analyzeRequest(spec));
+    return { remediations: res.getRemediationsList().length, notApplicable: res.getNotApplicableList().map(toNa) };
+  }
+
+  /** Configure with exactly the given level (the wire number) and properties per policy. */
+  async configureExactly(
+    config: Record<string, { enforcementLevel: number; properties: Record<string, unknown> }>,
+  ): Promise<void> {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, { enforcementLevel, properties }] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(enforcementLevel);
+      pc.setProperties(structpb.Struct.fromJavaScript(properties));
+      map.set(name, pc);
+    }
+    await this.call("configure", req);
   }
 
   /** A raw request, for tests that send what a well-behaved engine never would. */
@@ -238,6 +270,37 @@ export class PackProcess {
       await exited;
     }
   }
+}
+
+export interface NotApplicable {
+  policyName: string;
+  reason: string;
+}
+
+interface NotApplicableMessage {
+  getPolicyName(): string;
+  getReason(): string;
+}
+
+interface AnalyzeResponse {
+  getDiagnosticsList(): never[];
+  getNotApplicableList(): NotApplicableMessage[];
+}
+
+export interface AnalyzeResult {
+  diagnostics: Diagnostic[];
+  notApplicable: NotApplicable[];
+}
+
+function toNa(na: NotApplicableMessage): NotApplicable {
+  return { policyName: na.getPolicyName(), reason: na.getReason() };
+}
+
+function toResult(res: AnalyzeResponse): AnalyzeResult {
+  return {
+    diagnostics: res.getDiagnosticsList().map(toDiagnostic),
+    notApplicable: res.getNotApplicableList().map(toNa),
+  };
 }
 
 export interface AnalyzerInfo {
