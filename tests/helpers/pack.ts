@@ -149,6 +149,25 @@ export async function spawnPack(
   return { child, port, stderr: () => stderr };
 }
 
+/**
+ * The environment of a pack under `pulumi policy analyze`: no ConfigureStack is sent (the analyzer is
+ * loaded with nil options: pkg/cmd/pulumi/policy/policy_analyze.go, newPolicyAnalyzeCmd, calls
+ * engine.LoadLocalPolicyPackAnalyzers(ctx, pctx, packs, nil)), so neither `constructEnv`
+ * (pkg/resource/plugin/analyzer_plugin.go) nor the language host's policy proxy
+ * (sdk/nodejs/cmd/pulumi-language-nodejs/main.go, RunPlugin) sets these. pulumi/pulumi 1b5949891b3c.
+ */
+export const POLICY_ANALYZE_ENV: Record<string, undefined> = {
+  PULUMI_NODEJS_DRY_RUN: undefined,
+  PULUMI_NODEJS_STACK: undefined,
+  PULUMI_NODEJS_PROJECT: undefined,
+  PULUMI_NODEJS_ORGANIZATION: undefined,
+  PULUMI_CONFIG: undefined,
+  PULUMI_DRY_RUN: undefined,
+  PULUMI_STACK: undefined,
+  PULUMI_PROJECT: undefined,
+  PULUMI_ORGANIZATION: undefined,
+};
+
 export interface StartOptions {
   /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as newer CLIs set it; undefined removes a variable. */
   env?: Record<string, string | undefined>;
@@ -320,4 +339,4 @@ export interface AnalyzerInfo {
   }>;
 }
 
-export { analyzerpb, structpb };
+export { analyzerpb, emptypb, structpb };
