@@ -194,6 +194,7 @@ describe("`pulumi policy analyze` over a stack's stored state (the CLI's exact r
       { policyName: STACK_POLICY, reason: NOT_APPLICABLE.noConsolePassword },
     ]);
   });
+});
 
 /**
  * Resources as an audit policy group sees them in a cloud account found by discovery: known values
