@@ -97,7 +97,11 @@ describe("published package contents", function () {
     assert.match(pkg.version, /^\d+\.\d+\.\d+/);
     assert.equal(pkg.license, "Apache-2.0");
     assert.ok(pkg.engines?.node, "engines.node is required");
-    assert.ok(pkg.repository?.url, "repository is required");
+    // No invented addresses: homepage, bugs, repository and author are left out until the pack has a real home.
+    for (const field of ["homepage", "bugs", "repository", "author"]) {
+      assert.equal(pkg[field], undefined, `${field} must point at a real place, or be absent`);
+    }
+    assert.doesNotMatch(JSON.stringify(pkg), /acme|\.example\b/, "no placeholder organisation or domain");
     assert.ok(pkg.dependencies?.["@pulumi/pulumi"], "the CLI needs @pulumi/pulumi installed with the pack");
     assert.ok(pkg.dependencies?.["@pulumi/policy"]);
     assert.match(pkg.scripts?.prepare ?? "", /scripts\/build\.js/);
