@@ -542,6 +542,12 @@ function runGuard(built: Built): Report[] {
       );
     } catch (e) {
       if (!(e instanceof NotApplicableThrown)) throw e;
+      // notApplicable after a finding would hide that finding from the compliance counts' intent.
+      assert.ok(
+        !reports.some((r) => r.urn === spec.urn),
+        `${spec.name}: reported and marked not applicable (${e.reason})`,
+      );
+      assert.ok(e.reason, `${spec.name}: not applicable without a reason`);
     }
   }
   deploymentMemory.reset();
