@@ -83,15 +83,78 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch): stri
   }
 }
 
-/** The message when the per-resource policy stops the second half of a pair. */
-export function guardMessage({ current, other, currentIsKey }: PairFound, match: ExemptionMatch): string {
+/**
+ * What the per-resource policy knows about the run it is in. The Analyze request says nothing about
+ * whether a resource is new or already exists, so messages never claim either.
+ * - "update": the engine configured the stack for an update (PULUMI_NODEJS_DRY_RUN=false): a
+ *   mandatory finding denies this resource's step and stops the update.
+ * - "analysis": no stack configuration at all, as in `pulumi policy analyze`: existing resources are
+ *   analyzed and nothing is created or denied.
+ */
+export type GuardRun = "update" | "analysis";
+
+/** The message when the per-resource policy finds the second half of a pair. */
+export function guardMessage(pair: PairFound, match: ExemptionMatch, run: GuardRun = "update"): string {
+  const { current, other, currentIsKey } = pair;
   const { userName } = current;
   const prefix = match.active ? "[exempted] " : "";
+  const earlier = run === "update" ? "earlier in this deployment" : "earlier in this run";
+  // Either half may already exist: the request does not say, and an unchanged resource is analyzed too.
+  const mayExist = run === "update" ? "; it may already exist" : "";
   const what = currentIsKey
-    ? `${keyLabel(current)} would give IAM user "${userName}" an access key, but ${holderLabel(other)} already gives that user a console password in this deployment.`
-    : `${holderLabel(current).replace(/^./, (c) => c.toUpperCase())} would give IAM user "${userName}" a console password, but ${keyLabel(other).replace(/^A/, "a")} for that user is already part of this deployment.`;
-  return `${prefix}${what} Stopped before it is created. ${ADVICE}${exemptionNote(match)}`;
+    ? `${keyLabel(current)} is for IAM user "${userName}", and ${holderLabel(other)}, which gives that user a console password, was analyzed ${earlier}${mayExist}.`
+    : `${capitalize(holderLabel(current))} gives IAM user "${userName}" a console password, and ${lowerFirst(keyLabel(other))} for that user was analyzed ${earlier}${mayExist}.`;
+  return `${prefix}${what} ${guardOutcome(pair, match, run)} ${ADVICE}${run === "analysis" ? ` ${UNMANAGED_ADVICE}` : ""}${exemptionNote(match)}`;
 }
+
+/** What happens to this resource, true at every level: the pack cannot see the level it was configured at. */
+function guardOutcome(pair: PairFound, match: ExemptionMatch, run: GuardRun): string {
+  const why = [
+    ...(pair.keyActive ? [] : ["the access key is Inactive (not a usable credential)"]),
+    ...(match.active ? ["the user is exempted"] : []),
+  ];
+  if (run === "analysis") {
+    const advisory = why.length > 0 ? ` This finding is advisory because ${why.join(" and ")}.` : "";
+    return (
+      "No deployment is running (the engine sent no stack configuration, as in `pulumi policy analyze`): " +
+      `this check creates and denies nothing and reports on resources that already exist.${advisory}`
+    );
+  }
+  if (why.length > 0) {
+    return `This finding is advisory because ${why.join(" and ")}, so this step is not denied.`;
+  }
+  return (
+    "If this finding is mandatory, this step is denied and the update stops here; a resource that already " +
+    "exists is left as it is. If it is advisory, nothing is denied."
+  );
+}
+
+const UNMANAGED_ADVICE =
+  "If no Pulumi program manages the key (a resource discovered in an account), delete it in AWS or have its owner do so.";
+
+function capitalize(text: string): string {
+  return text.replace(/^./, (c) => c.toUpperCase());
+}
+
+function lowerFirst(text: string): string {
+  return text.replace(/^A/, "a");
+}
+
+/** Why a policy does not judge a resource or a stack: the reason goes with `args.notApplicable`. */
+export const NOT_APPLICABLE = {
+  preview:
+    "not judged during a preview: the stack policy cis-1-11-no-access-key-with-console-password reports each pair once, at the end",
+  otherType: "only IAM login profiles, aws-native users and IAM access keys can be half of a CIS 1.11 pair",
+  iamUser: "an IAM user is judged through its login profile and access keys, not on its own",
+  nativeUserWithoutPassword:
+    "this aws-native user sets no inline loginProfile; a console password given to it another way is judged on that resource",
+  nativeUserPasswordUnknown:
+    "whether this aws-native user sets an inline loginProfile is not known from its inputs; the stack policy decides",
+  ownerNotKnown:
+    "its user is not a known user name in its inputs, so it cannot be paired by name; the stack policy, where it runs, links it through the user resource",
+  noConsolePassword: "the stack has no console password (no login profile, no aws-native user with loginProfile)",
+  noAccessKey: "the stack has no IAM access key",
+} as const;
 
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */
 export function checkFailedMessage(type: string, name: string, err: unknown): string {

@@ -10,6 +10,7 @@ export const FRAMEWORK: NonNullable<Policy["framework"]> = {
   specification: "Do not setup access keys during initial user setup for all IAM users that have a console password",
 };
 
+// The benchmark's own page at CIS (the PDF is downloaded from there); AWS's CIS conformance-pack guide links it too.
 export const RULE_URL = "https://www.cisecurity.org/benchmark/amazon_web_services";
 
 export const REMEDIATION_STEPS = [
@@ -33,7 +34,9 @@ export const CONFIG_SCHEMA: PolicyConfigSchema = {
 /** What every policy of this rule declares: level, severity, compliance metadata, config. */
 export const RULE_METADATA = {
   enforcementLevel: "mandatory",
-  severity: "high",
+  // The benchmark ranks 1.11 a low-to-medium priority; Prowler rates it medium, Panther and InSpec low.
+  // Medium: a long-lived key next to a console password is a real exposure, not an immediate breach.
+  severity: "medium",
   framework: FRAMEWORK,
   remediationSteps: REMEDIATION_STEPS,
   url: RULE_URL,

@@ -2,13 +2,13 @@
 // decision per access key.
 
 import { accountOf, Account } from "./accounts";
-import { consolePasswordOf } from "./console-password";
+import { consolePasswordOf, inlineLoginProfile } from "./console-password";
 import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
 import { accessKeyOf, isAccessKeyType } from "./key-owner";
-import { checkFailedMessage, findingMessage } from "./messages";
+import { checkFailedMessage, findingMessage, NOT_APPLICABLE } from "./messages";
 import { ResourceView } from "./model";
 import { checkKey, PasswordIndex } from "./pairing";
-import { RELEVANT_TYPES, USER_TYPES } from "./types";
+import { RELEVANT_TYPES, TYPES, USER_TYPES } from "./types";
 import { userOf, UserDirectory } from "./users";
 
 /** A diagnostic to report: on which resource, what, and whether it is advisory regardless of level. */
@@ -92,4 +92,23 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
     }
   }
   return reports;
+}
+
+/**
+ * Why the stack policy has nothing to judge in this stack: no console password, or no access key.
+ * A login profile, or an aws-native user whose loginProfile is set or not known yet, counts as a
+ * console password here, whoever its user is. Undefined when the stack has both.
+ */
+export function notApplicableReason(resources: Iterable<ResourceView>): string | undefined {
+  let password = false;
+  let key = false;
+  for (const r of resources) {
+    if (!r || typeof r.type !== "string" || !RELEVANT_TYPES.has(r.type)) continue;
+    if (isAccessKeyType(r.type)) key = true;
+    else if (r.type === TYPES.loginProfile || (r.type === TYPES.nativeUser && inlineLoginProfile(r) !== "no")) {
+      password = true;
+    }
+    if (password && key) return undefined;
+  }
+  return password ? NOT_APPLICABLE.noAccessKey : NOT_APPLICABLE.noConsolePassword;
 }

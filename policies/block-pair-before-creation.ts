@@ -1,45 +1,73 @@
-// CIS AWS 1.11, checked resource by resource, before each one is created.
+// CIS AWS 1.11, checked resource by resource, before each one's step.
 //
 // Stack policies run at the end: with `pulumi up --skip-preview` that is after the user, its login
 // profile and its access key all exist. Resource policies run before each resource's step, so
-// denying the second half of a pair here stops it from being created.
+// denying the second half of a pair here stops the update before that step. The request does not say
+// whether the resource is new or already exists, so the first half may already exist, and so may this one.
 
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { deploymentMemory } from "../lib/deployment-memory";
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { inlineLoginProfile } from "../lib/console-password";
+import { deploymentMemory, halfOf } from "../lib/deployment-memory";
 import { findExemption, scopeOfUrn } from "../lib/exemptions";
-import { checkFailedMessage, guardMessage } from "../lib/messages";
+import { checkFailedMessage, guardMessage, GuardRun, NOT_APPLICABLE } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
-import { RELEVANT_TYPES } from "../lib/types";
+import { RELEVANT_TYPES, TYPES } from "../lib/types";
 
-/** Newer CLIs tell the pack whether this is a preview; the stack policy reports previews in full. */
-function isPreview(): boolean {
-  return process.env.PULUMI_NODEJS_DRY_RUN === "true";
+/**
+ * What the CLI told the pack about this run. It sets PULUMI_NODEJS_DRY_RUN for every preview and
+ * update (`constructEnv`, pkg/resource/plugin/analyzer_plugin.go; the 3.221+ proxy from ConfigureStack);
+ * it is unset only when no stack is configured, as in `pulumi policy analyze`.
+ */
+function currentRun(): "preview" | GuardRun {
+  const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
+  if (dryRun === "true") return "preview";
+  return dryRun === "false" ? "update" : "analysis";
+}
+
+/** Why this policy does not judge a resource, or undefined when it does (a half of a possible pair). */
+function notJudged(args: ResourceValidationArgs, run: "preview" | GuardRun): string | undefined {
+  if (!RELEVANT_TYPES.has(args.type)) return NOT_APPLICABLE.otherType;
+  if (run === "preview") return NOT_APPLICABLE.preview;
+  if (args.type === TYPES.user) return NOT_APPLICABLE.iamUser;
+  if (args.type === TYPES.nativeUser) {
+    const inline = inlineLoginProfile(args);
+    if (inline === "no") return NOT_APPLICABLE.nativeUserWithoutPassword;
+    if (inline === "unknown") return NOT_APPLICABLE.nativeUserPasswordUnknown;
+  }
+  return halfOf(args) ? undefined : NOT_APPLICABLE.ownerNotKnown;
 }
 
 export const blockPairBeforeCreation: ResourceValidationPolicy = {
   name: "cis-1-11-block-pair-before-creation",
-  displayName: "Stop an access key and a console password for the same IAM user before creation (CIS 1.11)",
+  displayName: "Deny the second of an access key and a console password for the same IAM user (CIS 1.11)",
   description:
     "Checks each IAM login profile, aws-native User with loginProfile and access key as the engine analyzes it, " +
-    "and denies whichever half of a console-password/access-key pair for the same user (same name, same account) " +
-    "comes second in the deployment, before it is created. Covers `pulumi up --skip-preview`, where the stack " +
-    "policy only runs after creation.",
+    "and reports whichever half of a console-password/access-key pair for the same user (same name, same account) " +
+    "comes second; in an update a mandatory finding denies that resource's step. Covers `pulumi up --skip-preview`, " +
+    "where the stack policy only runs after the steps.",
   ...RULE_METADATA,
   validateResource: (args, reportViolation) => {
-    if (!RELEVANT_TYPES.has(args.type) || isPreview()) return;
+    const run = currentRun();
+    let reason: string | undefined;
     try {
-      const pair = deploymentMemory.record(args);
-      if (!pair) return;
-      const exemptions = exemptionsFromConfig(args.getConfig());
-      const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
-      // The stack policy reports config problems, but it never runs when this denial stops the update.
-      const problems =
-        exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
-      const message = guardMessage(pair, match) + problems;
-      report(reportViolation, message, args.urn, !pair.keyActive || match.active !== undefined);
+      reason = notJudged(args, run);
+      // Every IAM resource is recorded, so a resource analyzed again starts a new deployment.
+      const pair = run === "preview" ? undefined : deploymentMemory.record(args);
+      if (pair) {
+        const exemptions = exemptionsFromConfig(args.getConfig());
+        const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
+        // The stack policy reports config problems, but it never runs when this denial stops the update.
+        const problems =
+          exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
+        const message = guardMessage(pair, match, run === "preview" ? "update" : run) + problems;
+        report(reportViolation, message, args.urn, !pair.keyActive || match.active !== undefined);
+      }
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.
       report(reportViolation, checkFailedMessage(args.type, args.name, err), args.urn, true);
+      return;
     }
+    // The SDK's notApplicable works by throwing: kept out of the try above, which would report it.
+    if (reason !== undefined) args.notApplicable(reason);
   },
 };

@@ -3,7 +3,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
-import { analyzeStack } from "../lib/stack-analysis";
+import { analyzeStack, notApplicableReason } from "../lib/stack-analysis";
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   name: "cis-1-11-no-access-key-with-console-password",
@@ -15,10 +15,15 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   ...RULE_METADATA,
   validateStack: (args, reportViolation) => {
     const exemptions = exemptionsFromConfig(args.getConfig());
+    // Config problems are reported even when there is nothing to judge: the config is broken either way.
     for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }
     // The deployment is over: the per-resource policy starts the next one with an empty memory.
     deploymentMemory.reset();
+    // A stack without a console password or without an access key has nothing to judge; this throws
+    // (the SDK's way), after what was reported above, which the SDK keeps.
+    const reason = notApplicableReason(args.resources);
+    if (reason !== undefined) args.notApplicable(reason);
   },
 };

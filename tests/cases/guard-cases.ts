@@ -22,7 +22,15 @@ export const GUARD_CASES: GuardCase[] = [
       s.loginProfile("alice-login", u.out("name"));
       s.accessKey("alice-key", u.out("name"));
     },
-    expect: [deny("alice-key", 'IAM user "alice"', 'login profile "alice-login"', "before it is created")],
+    expect: [
+      deny(
+        "alice-key",
+        'IAM user "alice"',
+        'login profile "alice-login"',
+        "analyzed earlier in this deployment; it may already exist",
+        "If this finding is mandatory, this step is denied",
+      ),
+    ],
   },
   {
     name: "denies the login profile when the access key came first",
@@ -101,7 +109,7 @@ export const GUARD_CASES: GuardCase[] = [
       s.loginProfile("dan-login", "dan");
       s.accessKey("dan-key", "dan", { status: "Inactive" });
     },
-    expect: [advise("dan-key")],
+    expect: [advise("dan-key", "advisory because the access key is Inactive", "this step is not denied")],
   },
   {
     name: "reports a login profile after only inactive keys as advisory",

@@ -6,6 +6,8 @@ import { expectedFor, STACK_CASES } from "../cases/stack-cases";
 import { assertFindings, assertNoSecrets, Found, nameOfUrn } from "../helpers/expect";
 import { analyzerpb, Diagnostic, PackProcess, PolicyConfig } from "../helpers/pack";
 import { Mode, StackBuilder } from "../helpers/stack";
+import { unknownObject } from "../helpers/wire";
+import { NOT_APPLICABLE } from "../../lib/messages";
 
 const POLICY = "cis-1-11-no-access-key-with-console-password";
 
@@ -47,7 +49,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
       const policy = info.policiesList.find((p) => p.name === POLICY);
       assert.ok(policy, "policy is served");
       assert.strictEqual(policy.enforcementlevel, analyzerpb.EnforcementLevel.MANDATORY);
-      assert.strictEqual(policy.severity, analyzerpb.PolicySeverity.POLICY_SEVERITY_HIGH);
+      assert.strictEqual(policy.severity, analyzerpb.PolicySeverity.POLICY_SEVERITY_MEDIUM);
       assert.deepStrictEqual(
         { name: policy.framework?.name, version: policy.framework?.version, reference: policy.framework?.reference },
         { name: "CIS Amazon Web Services Foundations Benchmark", version: "3.0.0", reference: "1.11" },
@@ -195,6 +197,72 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
         assert.ok(problem.message.includes(c.problem), problem.message);
       });
     }
+  });
+
+  describe("not applicable where there is nothing to judge", () => {
+    async function response(s: StackBuilder, config: Record<string, PolicyConfig> = {}) {
+      await pack.configure(config);
+      const { diagnostics, notApplicable } = await pack.analyzeStackResponse(s.resources);
+      return {
+        found: found(diagnostics).map((f) => `${f.on}:${f.level}`),
+        na: notApplicable.filter((n) => n.policyName === POLICY).map((n) => n.reason),
+      };
+    }
+
+    it("marks a stack without any IAM resource not applicable, with a reason", async () => {
+      const s = new StackBuilder({ stack: "no-iam" });
+      s.other("aws:s3/bucket:Bucket", "logs");
+      s.other("aws:lambda/function:Function", "fn");
+      assert.deepStrictEqual(await response(s), { found: [], na: [NOT_APPLICABLE.noConsolePassword] });
+    });
+
+    it("marks a stack with keys but no console password not applicable", async () => {
+      const s = new StackBuilder({ stack: "service-only" });
+      const bot = s.user("ci-bot");
+      s.accessKey("ci-key", bot.out("name"));
+      s.nativeUser("svc", { loginProfile: false });
+      assert.deepStrictEqual(await response(s), { found: [], na: [NOT_APPLICABLE.noConsolePassword] });
+    });
+
+    it("marks a stack with console passwords but no access key not applicable", async () => {
+      const s = new StackBuilder({ stack: "console-only" });
+      const erin = s.user("erin");
+      s.loginProfile("erin-login", erin.out("name"));
+      assert.deepStrictEqual(await response(s), { found: [], na: [NOT_APPLICABLE.noAccessKey] });
+    });
+
+    it("judges a stack with both, even when no pair is found: passed, not 'not applicable'", async () => {
+      const s = new StackBuilder({ stack: "mixed" });
+      const erin = s.user("erin");
+      s.loginProfile("erin-login", erin.out("name"));
+      const bot = s.user("ci-bot");
+      s.accessKey("ci-key", bot.out("name"));
+      assert.deepStrictEqual(await response(s), { found: [], na: [] });
+    });
+
+    it("counts an aws-native user whose loginProfile is not known yet as a possible console password", async () => {
+      const s = new StackBuilder({ stack: "native-unknown", mode: "preview" });
+      s.nativeUser("pia", { loginProfile: unknownObject });
+      assert.deepStrictEqual(await response(s), { found: [], na: [NOT_APPLICABLE.noAccessKey] });
+    });
+
+    it("still reports config problems in a stack it does not apply to, and marks it not applicable", async () => {
+      // Both reach the engine: a diagnostic makes summary.go count the policy failed for this stack
+      // (a broken config needs fixing), and the notApplicable entry carries the reason.
+      const s = new StackBuilder({ stack: "no-iam-bad-config" });
+      s.other("aws:s3/bucket:Bucket", "logs");
+      assert.deepStrictEqual(await response(s, { [POLICY]: { exemption: [] } }), {
+        found: [":advisory"],
+        na: [NOT_APPLICABLE.noConsolePassword],
+      });
+    });
+
+    it("reports a pair and is not marked not applicable", async () => {
+      assert.deepStrictEqual(await response(violatingStack({ stack: "pair" })), {
+        found: ["console-key:mandatory"],
+        na: [],
+      });
+    });
   });
 
   it("reports a misspelt config property instead of silently exempting nothing", async () => {

@@ -184,7 +184,11 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
       const pkg = published as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       assert.equal(pkg.license, "Apache-2.0");
       assert.ok(pkg.engines?.node, "engines.node is required");
-      assert.ok(pkg.repository?.url, "repository is required");
+      // No invented addresses: homepage, bugs, repository and author stay out until the pack has a real home.
+      for (const field of ["homepage", "bugs", "repository", "author"]) {
+        assert.equal(pkg[field], undefined, `${field} must point at a real place, or be absent`);
+      }
+      assert.doesNotMatch(JSON.stringify(pkg), /acme|\.example\b/, "no placeholder organisation or domain");
       assert.ok(pkg.dependencies?.["@pulumi/pulumi"], "the CLI needs @pulumi/pulumi installed with the pack");
       assert.ok(pkg.dependencies?.["@pulumi/policy"]);
       const license = fs.readFileSync(path.join(installDir, "LICENSE"), "utf8");

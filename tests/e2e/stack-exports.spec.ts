@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Diagnostic, PackProcess } from "../helpers/pack";
+import { Diagnostic, PackProcess, POLICY_ANALYZE_ENV } from "../helpers/pack";
 import { encode, ResourceSpec, SECRET_SIG, SECRET_SIG_KEY } from "../helpers/wire";
 import { assertFindings, describeFindings, findingsFor, loadExpected } from "../programs/expectations";
 import { deploy } from "../programs/harness";
@@ -32,8 +32,8 @@ describe("auditing stack exports with the policy pack", function () {
   let packPolicies: Set<string>;
 
   before(async () => {
-    // Not a preview: an audit looks at what exists. (Whether the CLI sets the flag here is not verified.)
-    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
+    // `pulumi policy analyze` sends no ConfigureStack: the pack runs with no PULUMI_NODEJS_* variables.
+    pack = await PackProcess.start({ env: POLICY_ANALYZE_ENV });
     packPolicies = new Set((await pack.info()).policiesList.map((p) => p.name));
   });
 

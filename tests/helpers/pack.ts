@@ -169,6 +169,25 @@ export async function spawnPack(packDir: string, options: SpawnOptions = {}): Pr
   return { child, port, stderr: () => stderr };
 }
 
+/**
+ * The environment of a pack under `pulumi policy analyze`: no ConfigureStack is sent (the analyzer is
+ * loaded with nil options: pkg/cmd/pulumi/policy/policy_analyze.go, newPolicyAnalyzeCmd, calls
+ * engine.LoadLocalPolicyPackAnalyzers(ctx, pctx, packs, nil)), so neither `constructEnv`
+ * (pkg/resource/plugin/analyzer_plugin.go) nor the language host's policy proxy
+ * (sdk/nodejs/cmd/pulumi-language-nodejs/main.go, RunPlugin) sets these. pulumi/pulumi 1b5949891b3c.
+ */
+export const POLICY_ANALYZE_ENV: Record<string, undefined> = {
+  PULUMI_NODEJS_DRY_RUN: undefined,
+  PULUMI_NODEJS_STACK: undefined,
+  PULUMI_NODEJS_PROJECT: undefined,
+  PULUMI_NODEJS_ORGANIZATION: undefined,
+  PULUMI_CONFIG: undefined,
+  PULUMI_DRY_RUN: undefined,
+  PULUMI_STACK: undefined,
+  PULUMI_PROJECT: undefined,
+  PULUMI_ORGANIZATION: undefined,
+};
+
 export interface StartOptions {
   /** Extra environment, e.g. PULUMI_NODEJS_DRY_RUN as the CLI sets it; undefined removes a variable. */
   env?: Record<string, string | undefined>;
@@ -239,15 +258,47 @@ export class PackProcess {
   }
 
   async analyze(spec: ResourceSpec): Promise<Diagnostic[]> {
-    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyze", analyzeRequest(spec));
-    return res.getDiagnosticsList().map(toDiagnostic);
+    return (await this.analyzeResponse(spec)).diagnostics;
   }
 
   async analyzeStack(specs: ResourceSpec[]): Promise<Diagnostic[]> {
+    return (await this.analyzeStackResponse(specs)).diagnostics;
+  }
+
+  /** Analyze, with the response's notApplicable list. */
+  async analyzeResponse(spec: ResourceSpec): Promise<AnalyzeResult> {
+    return toResult(await this.call<AnalyzeResponse>("analyze", analyzeRequest(spec)));
+  }
+
+  /** AnalyzeStack, with the response's notApplicable list. */
+  async analyzeStackResponse(specs: ResourceSpec[]): Promise<AnalyzeResult> {
     const req = new analyzerpb.AnalyzeStackRequest();
     req.setResourcesList(specs.map(stackResource));
-    const res = await this.call<{ getDiagnosticsList(): never[] }>("analyzeStack", req);
-    return res.getDiagnosticsList().map(toDiagnostic);
+    return toResult(await this.call<AnalyzeResponse>("analyzeStack", req));
+  }
+
+  /** Remediate, as the engine sends it before Analyze (same request message). */
+  async remediate(spec: ResourceSpec): Promise<{ remediations: number; notApplicable: NotApplicable[] }> {
+    const res = await this.call<{
+      getRemediationsList(): unknown[];
+      getNotApplicableList(): NotApplicableMessage[];
+    }>("remediate", analyzeRequest(spec));
+    return { remediations: res.getRemediationsList().length, notApplicable: res.getNotApplicableList().map(toNa) };
+  }
+
+  /** Configure with exactly the given level (the wire number) and properties per policy. */
+  async configureExactly(
+    config: Record<string, { enforcementLevel: number; properties: Record<string, unknown> }>,
+  ): Promise<void> {
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, { enforcementLevel, properties }] of Object.entries(config)) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(enforcementLevel);
+      pc.setProperties(structpb.Struct.fromJavaScript(properties));
+      map.set(name, pc);
+    }
+    await this.call("configure", req);
   }
 
   /** A raw request, for tests that send what a well-behaved engine never would. */
@@ -263,6 +314,37 @@ export class PackProcess {
       await exited;
     }
   }
+}
+
+export interface NotApplicable {
+  policyName: string;
+  reason: string;
+}
+
+interface NotApplicableMessage {
+  getPolicyName(): string;
+  getReason(): string;
+}
+
+interface AnalyzeResponse {
+  getDiagnosticsList(): never[];
+  getNotApplicableList(): NotApplicableMessage[];
+}
+
+export interface AnalyzeResult {
+  diagnostics: Diagnostic[];
+  notApplicable: NotApplicable[];
+}
+
+function toNa(na: NotApplicableMessage): NotApplicable {
+  return { policyName: na.getPolicyName(), reason: na.getReason() };
+}
+
+function toResult(res: AnalyzeResponse): AnalyzeResult {
+  return {
+    diagnostics: res.getDiagnosticsList().map(toDiagnostic),
+    notApplicable: res.getNotApplicableList().map(toNa),
+  };
 }
 
 export interface AnalyzerInfo {
@@ -282,4 +364,4 @@ export interface AnalyzerInfo {
   }>;
 }
 
-export { analyzerpb, structpb };
+export { analyzerpb, emptypb, structpb };

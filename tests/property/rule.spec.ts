@@ -514,6 +514,12 @@ function guardModel(built: Built): Expectation {
   return { mandatory, advisory };
 }
 
+class NotApplicableThrown extends Error {
+  constructor(readonly reason?: string) {
+    super(reason);
+  }
+}
+
 /** The per-resource policy, in-process, over every resource in registration order. */
 function runGuard(built: Built): Report[] {
   deploymentMemory.reset();
@@ -525,8 +531,24 @@ function runGuard(built: Built): Report[] {
     const args = { ...resourceView(spec), getConfig: () => ({ exemptions }) };
     const reportViolation = (v: { message: string; urn?: string; enforcementLevel?: string }) =>
       reports.push({ urn: v.urn ?? spec.urn, message: v.message, advisory: v.enforcementLevel === "advisory" });
-    // The SDK passes more (options, notApplicable...); the policy reads only these.
-    (blockPairBeforeCreation.validateResource as unknown as (a: unknown, r: unknown) => void)(args, reportViolation);
+    // The SDK passes more (options...); the policy reads only these. Its notApplicable throws, as here.
+    const notApplicable = (reason?: string): never => {
+      throw new NotApplicableThrown(reason);
+    };
+    try {
+      (blockPairBeforeCreation.validateResource as unknown as (a: unknown, r: unknown) => void)(
+        { ...args, notApplicable },
+        reportViolation,
+      );
+    } catch (e) {
+      if (!(e instanceof NotApplicableThrown)) throw e;
+      // notApplicable after a finding would hide that finding from the compliance counts' intent.
+      assert.ok(
+        !reports.some((r) => r.urn === spec.urn),
+        `${spec.name}: reported and marked not applicable (${e.reason})`,
+      );
+      assert.ok(e.reason, `${spec.name}: not applicable without a reason`);
+    }
   }
   deploymentMemory.reset();
   return reports;

@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Diagnostic, PACK_DIR, PackProcess } from "../helpers/pack";
+import { Diagnostic, PACK_DIR, PackProcess, POLICY_ANALYZE_ENV } from "../helpers/pack";
 import { Mode, StackBuilder } from "../helpers/stack";
 
 const DOCS_DIR = path.join(PACK_DIR, "docs", "rules");
@@ -61,16 +61,25 @@ function violatingStack(mode: Mode): StackBuilder {
 describe("rule documentation", function () {
   this.timeout(60_000);
 
-  let pack: PackProcess;
+  // One pack per run the pages quote: a preview, an update, and `pulumi policy analyze` (no stack configuration).
+  type Run = Mode | "analyze";
+  const packs = new Map<Run, PackProcess>();
   let policies: string[];
 
   before(async () => {
-    pack = await PackProcess.start();
-    policies = (await pack.info()).policiesList.map((p) => p.name);
+    const env: Record<Run, Record<string, string | undefined>> = {
+      preview: { PULUMI_NODEJS_DRY_RUN: "true" },
+      update: { PULUMI_NODEJS_DRY_RUN: "false" },
+      analyze: POLICY_ANALYZE_ENV,
+    };
+    await Promise.all(
+      (Object.keys(env) as Run[]).map(async (run) => packs.set(run, await PackProcess.start({ env: env[run] }))),
+    );
+    policies = (await packs.get("update")!.info()).policiesList.map((p) => p.name);
   });
 
   after(async () => {
-    await pack?.stop();
+    await Promise.all([...packs.values()].map((p) => p.stop()));
   });
 
   it("has a page for every policy of the pack, and none for a policy it does not have", () => {
@@ -114,24 +123,27 @@ describe("rule documentation", function () {
   });
 
   it("quotes the pack's own messages for the violating example", async () => {
-    await pack.configure();
-    const byMode: Partial<Record<Mode, Diagnostic[]>> = {};
-    const diagnostics = async (mode: Mode): Promise<Diagnostic[]> => {
-      if (!byMode[mode]) {
-        const s = violatingStack(mode);
+    const byRun: Partial<Record<Run, Diagnostic[]>> = {};
+    const diagnostics = async (run: Run): Promise<Diagnostic[]> => {
+      if (!byRun[run]) {
+        const pack = packs.get(run);
+        assert.ok(pack, `no such run: ${run}`);
+        await pack.configure();
+        // An audit reads a stack's stored state: every output known, as after an update.
+        const s = violatingStack(run === "analyze" ? "update" : run);
         const found: Diagnostic[] = [];
         for (const spec of s.resources) found.push(...(await pack.analyze(spec)));
         found.push(...(await pack.analyzeStack(s.resources)));
-        byMode[mode] = found;
+        byRun[run] = found;
       }
-      return byMode[mode]!;
+      return byRun[run]!;
     };
     let quoted = 0;
     for (const policy of policies) {
       for (const block of markedBlocks(readPage(policy), "message")) {
         const [name, mode, resource] = block.args;
         assert.equal(name, policy, `${policy}.md line ${block.line}: quotes another policy`);
-        const found = (await diagnostics(mode as Mode)).filter(
+        const found = (await diagnostics(mode as Run)).filter(
           (d) => d.policyName === policy && d.urn.endsWith(`::${resource}`),
         );
         assert.equal(found.length, 1, `${policy}.md line ${block.line}: ${JSON.stringify(found)}`);
