@@ -104,7 +104,7 @@ describe("IAM policy evaluator: resource patterns", () => {
     ["arn:aws:iam::*:user/${*}", {}, {}, "no"], // ${*} is a literal asterisk
   ];
   for (const [pattern, resource, variables, expected] of cases) {
-    it(`${pattern} on ${resource.resource ?? ALICE.resource} is ${expected}`, () => {
+    it(`${pattern} on ${String(resource.resource ?? ALICE.resource)} is ${expected}`, () => {
       const r = request(resource, variables);
       assert.equal(resourceMatches(pattern, r.resource, r.variables), expected);
     });
