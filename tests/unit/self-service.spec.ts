@@ -224,3 +224,24 @@ describe("self-service readiness: only when a finding needs it", () => {
     }
   });
 });
+
+describe("self-service readiness: the ready-made policy", () => {
+  const root = path.join(__dirname, "..", "..");
+  it("is the same in the rule's docs, the behaviour table and both example programs", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("fs") as typeof import("fs");
+    const page = fs.readFileSync(path.join(root, "docs/rules/cis-1-11-no-access-key-with-console-password.md"), "utf8");
+    const section = page.slice(page.indexOf("### How the person gets a key"));
+    const block = /```json\n([\s\S]*?)\n```/.exec(section);
+    assert.ok(block, "the section has a JSON block");
+    const policy = JSON.parse(SELF_SERVICE_POLICY);
+    assert.deepEqual(JSON.parse(block[1]), policy);
+    for (const example of ["compliant-self-service-keys", "violating-key-despite-self-service"]) {
+      const source = fs.readFileSync(path.join(root, "examples", example, "index.ts"), "utf8");
+      const statement = policy.Statement[0];
+      for (const text of [statement.Sid, statement.Resource, ...statement.Action]) {
+        assert.ok(source.includes(JSON.stringify(text)), `${example} has ${text}`);
+      }
+    }
+  });
+});
