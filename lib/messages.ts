@@ -60,7 +60,9 @@ export function readinessSentence(r: Readiness): string {
     case "denied":
       return `They cannot create their own key: ${evidenceLabel(r.by)} denies ${ON_OWN_USER}.`;
     case "boundary":
-      return `They cannot create their own key: ${evidenceLabel(r.grant)} allows it, but permissions boundary ${r.boundary} does not.`;
+      return r.grant
+        ? `They cannot create their own key: ${evidenceLabel(r.grant)} allows it, but permissions boundary ${r.boundary} does not.`
+        : `They cannot create their own key: permissions boundary ${r.boundary} does not allow ${ON_OWN_USER}.`;
     case "nothing":
       return (
         `Nothing in this stack allows them ${ON_OWN_USER}${scp}: give them the self-service policy from the rule's ` +

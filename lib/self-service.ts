@@ -29,7 +29,7 @@ export const ACTION = "iam:CreateAccessKey";
 export type Readiness =
   | { kind: "can"; grant: Evidence<string>; scp?: string }
   | { kind: "denied"; by: Evidence<string> }
-  | { kind: "boundary"; boundary: string; grant: Evidence<string> }
+  | { kind: "boundary"; boundary: string; grant?: Evidence<string> }
   | { kind: "nothing"; scp?: string }
   | { kind: "condition"; by: Evidence<string>; grant?: Evidence<string>; scp?: string }
   | { kind: "unknown"; by: Evidence<string>; reason: Unreadable; grant?: Evidence<string>; scp?: string };
@@ -439,8 +439,11 @@ export class SelfServiceIndex {
     const boundarySource = this.boundary(owner);
     const boundary = boundarySource ? evaluate([boundarySource], request) : undefined;
     const grant = identity.kind === "allowed" ? identity.by : identity.allowedBy;
-    if (boundary && boundarySource && (boundary.kind === "denied" || boundary.kind === "not-allowed") && grant) {
-      return { kind: "boundary", boundary: boundarySource.label, grant };
+    if (boundary && boundarySource && (boundary.kind === "denied" || boundary.kind === "not-allowed")) {
+      // Both must allow: a boundary that does not settles it, whatever stays open in the policies.
+      return grant
+        ? { kind: "boundary", boundary: boundarySource.label, grant }
+        : { kind: "boundary", boundary: boundarySource.label };
     }
     if (identity.kind === "condition" || identity.kind === "unknown") return withScp({ ...identity, grant }, scp());
     if (boundary && (boundary.kind === "condition" || boundary.kind === "unknown")) {

@@ -245,3 +245,39 @@ describe("self-service readiness: the ready-made policy", () => {
     }
   });
 });
+
+describe("self-service readiness: permissions boundary", () => {
+  it("settles on no when the boundary does not allow it, even when the policies depend on a condition", () => {
+    const s = new StackBuilder();
+    const boundary = s.policy(
+      "s3-only",
+      JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }),
+    );
+    s.user("alice", { permissionsBoundary: boundary.out("arn") });
+    s.resource("aws:iam/userPolicy:UserPolicy", "mfa-keys", {
+      user: "alice",
+      policy: JSON.stringify({
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: "*",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+          },
+        ],
+      }),
+    });
+    assert.deepEqual(readiness(s, "alice"), { kind: "boundary", boundary: 'policy "s3-only"' });
+  });
+
+  it("lets the policies decide when the boundary allows it, and reads an AWS managed boundary", () => {
+    const s = new StackBuilder();
+    s.user("alice", { permissionsBoundary: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    s.resource("aws:iam/userPolicy:UserPolicy", "keys", { user: "alice", policy: SELF_SERVICE_POLICY });
+    assert.equal(kindAndLabel(readiness(s, "alice")), 'can user policy "keys"');
+    const s2 = new StackBuilder();
+    s2.user("alice", { permissionsBoundary: "arn:aws:iam::aws:policy/PowerUserAccess" });
+    s2.resource("aws:iam/userPolicy:UserPolicy", "keys", { user: "alice", policy: SELF_SERVICE_POLICY });
+    assert.equal(kindAndLabel(readiness(s2, "alice")), "boundary");
+  });
+});
