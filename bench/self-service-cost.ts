@@ -17,6 +17,7 @@ import { SELF_SERVICE_POLICY } from "../tests/cases/stack-cases";
 import { stackView } from "../tests/helpers/sdk-view";
 import { list, Mode, StackBuilder } from "../tests/helpers/stack";
 import { median } from "./common";
+import { generateStack } from "./stacks";
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -112,5 +113,48 @@ for (const mode of ["preview", "update"] as Mode[]) {
       `${mode.padEnd(8)} ${String(n).padStart(8)} ${String(views.length).padStart(10)} ${w.toFixed(2).padStart(13)} ` +
         `${p.toFixed(2).padStart(19)} ${(p / n).toFixed(3).padStart(11)} ${(w / Math.max(w - p, 1e-9)).toFixed(2).padStart(17)}`,
     );
+  }
+}
+
+// With `--baseline DIR` (a checkout of the commit before this feature, e.g. `git worktree add --detach
+// DIR <commit>`): the same stacks through both versions' analyzeStack in this process, alternating, with
+// findings and without (the keys left out), as ratios of medians.
+const baselineDir = flag("baseline", "");
+if (baselineDir) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const baseline = require(`${baselineDir}/lib/stack-analysis`) as typeof import("../lib/stack-analysis");
+  const timeWith = (analyze: typeof analyzeStack, views: ResourceView[]): number => {
+    const start = performance.now();
+    analyze(views, NO_EXEMPTIONS, Date.now());
+    return performance.now() - start;
+  };
+  console.log(`\nagainst ${baselineDir}: median ms, this/baseline`);
+  console.log("mode     findings  resources  baseline  this  ratio");
+  for (const mode of ["preview", "update"] as Mode[]) {
+    for (const n of sizes) {
+      const full = stack(n, filler, mode);
+      const variants: [string, ResourceView[]][] = [
+        [String(n), full],
+        ["0", full.filter((v) => v.type !== "aws:iam/accessKey:AccessKey")],
+      ];
+      // The main benchmark's generated stack of this many resources (a few findings among many users).
+      if (n >= 1000) variants.push([`bench:${n}`, stackView(generateStack(n, mode).resources)]);
+      for (const [label, views] of variants) {
+        const a: number[] = [];
+        const b: number[] = [];
+        for (let r = 0; r < runs; r++) {
+          const first = r % 2 ? baseline.analyzeStack : analyzeStack;
+          const second = r % 2 ? analyzeStack : baseline.analyzeStack;
+          const t1 = timeWith(first, views);
+          const t2 = timeWith(second, views);
+          (first === analyzeStack ? b : a).push(t1);
+          (second === analyzeStack ? b : a).push(t2);
+        }
+        console.log(
+          `${mode.padEnd(8)} ${label.padStart(8)} ${String(views.length).padStart(10)} ${median(a).toFixed(2).padStart(9)} ` +
+            `${median(b).toFixed(2).padStart(5)} ${(median(b) / median(a)).toFixed(2).padStart(6)}`,
+        );
+      }
+    }
   }
 }

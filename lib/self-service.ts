@@ -67,9 +67,40 @@ function match(a: Ref, b: Ref): "yes" | "no" | "unknown" {
   }
   if (shared) return a.urns.length === 1 && b.urns.length === 1 ? "yes" : "unknown";
   // A value not known yet that came from no resource we know of may still name it.
-  const vague = (r: Ref) => r.name === UNKNOWN && r.urns.length === 0;
-  if ((vague(a) || vague(b)) && accounts !== "different") return "unknown";
+  if ((isVague(a) || isVague(b)) && accounts !== "different") return "unknown";
   return "no";
+}
+
+const isVague = (r: Ref) => r.name === UNKNOWN && r.urns.length === 0;
+
+/** Items by the user or group they name, so that an answer looks only at plausible matches. */
+class RefIndex<T> {
+  private readonly all: T[] = [];
+  private readonly byUrn = new Map<string, T[]>();
+  private readonly byName = new Map<string, T[]>();
+  private readonly vague: T[] = [];
+
+  add(ref: Ref, item: T): void {
+    this.all.push(item);
+    for (const urn of ref.urns) push(this.byUrn, urn, item);
+    if (typeof ref.name === "string") push(this.byName, nameKey(ref.name), item);
+    else if (isVague(ref)) this.vague.push(item);
+  }
+
+  /** Every item `match` could find for `ref`, each once, in the order they were added. */
+  candidates(ref: Ref): T[] {
+    if (isVague(ref)) return this.all;
+    const hits = new Set<T>(this.vague);
+    for (const urn of ref.urns) for (const item of this.byUrn.get(urn) ?? []) hits.add(item);
+    if (typeof ref.name === "string") for (const item of this.byName.get(nameKey(ref.name)) ?? []) hits.add(item);
+    return [...hits];
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function both(a: Certainty, b: "yes" | "unknown"): Certainty {
@@ -87,9 +118,9 @@ export class SelfServiceIndex {
   private readonly policiesByArn = new Map<string, PolicyRecord>();
   private readonly groups = new Map<string, Ref & { label: string }>();
   private readonly users = new Map<string, ResourceView>();
-  private readonly toUsers: Attached[] = [];
-  private readonly toGroups: Attached[] = [];
-  private readonly memberships: { user: Ref; group: Ref; label: string }[] = [];
+  private readonly toUsers = new RefIndex<Attached>();
+  private readonly toGroups = new RefIndex<Attached>();
+  private readonly memberships = new RefIndex<{ user: Ref; group: Ref; label: string }>();
   private readonly scps: { label: string; document: () => Document; attached: boolean }[] = [];
 
   constructor(resources: Iterable<ResourceView>) {
@@ -216,21 +247,25 @@ export class SelfServiceIndex {
     return { label: `policy ${quoted(name)}`, document: () => ({ unreadable: "outside" }) };
   }
 
-  private inline(r: ResourceView, owner: string, to: Ref, list: Attached[]): void {
+  private attach(index: RefIndex<Attached>, to: Ref, source: Source<string>): void {
+    index.add(to, { to, source });
+  }
+
+  private inline(r: ResourceView, owner: string, to: Ref, list: RefIndex<Attached>): void {
     const policies = toPlain(read(r.props, "policies"));
     if (policies === UNKNOWN) {
-      list.push({ to, source: { label: `the inline policies of ${owner}`, document: { unreadable: "unknown" } } });
+      this.attach(list, to, { label: `the inline policies of ${owner}`, document: { unreadable: "unknown" } });
       return;
     }
     if (!Array.isArray(policies)) return;
     for (const p of policies) {
       const name = read(p, "policyName");
       const label = `inline policy ${typeof name === "string" ? `${quoted(name)} ` : ""}of ${owner}`;
-      list.push({ to, source: { label, document: parseDocument(read(p, "policyDocument")) } });
+      this.attach(list, to, { label, document: parseDocument(read(p, "policyDocument")) });
     }
   }
 
-  private managedArns(r: ResourceView, owner: string, to: Ref, list: Attached[]): void {
+  private managedArns(r: ResourceView, owner: string, to: Ref, list: RefIndex<Attached>): void {
     for (const ref of this.refs(r, "managedPolicyArns", POLICY_DOC_TYPES)) {
       const record =
         typeof ref.name === "string"
@@ -238,7 +273,7 @@ export class SelfServiceIndex {
           : ref.urns.length === 1 && this.policiesByUrn.get(ref.urns[0])
             ? this.policiesByUrn.get(ref.urns[0])!
             : { label: `a managed policy of ${owner}`, document: (): Document => ({ unreadable: "unknown" }) };
-      list.push({ to, source: lazy(record) });
+      this.attach(list, to, lazy(record));
     }
   }
 
@@ -246,58 +281,55 @@ export class SelfServiceIndex {
     const account = this.account(r);
     switch (r.type) {
       case T.userPolicy:
-        this.toUsers.push({
-          to: this.ref(r, "user", USER_TYPES),
-          source: { label: `user policy ${quoted(r.name)}`, document: parseDocument(read(r.props, "policy")) },
+        this.attach(this.toUsers, this.ref(r, "user", USER_TYPES), {
+          label: `user policy ${quoted(r.name)}`,
+          document: parseDocument(read(r.props, "policy")),
         });
         break;
       case T.nativeUserPolicy:
-        this.toUsers.push({
-          to: this.ref(r, "userName", USER_TYPES),
-          source: { label: `user policy ${quoted(r.name)}`, document: parseDocument(read(r.props, "policyDocument")) },
+        this.attach(this.toUsers, this.ref(r, "userName", USER_TYPES), {
+          label: `user policy ${quoted(r.name)}`,
+          document: parseDocument(read(r.props, "policyDocument")),
         });
         break;
       case T.groupPolicy:
       case T.nativeGroupPolicy: {
         const native = r.type === T.nativeGroupPolicy;
-        this.toGroups.push({
-          to: this.ref(r, native ? "groupName" : "group", GROUP_TYPES),
-          source: {
-            label: `group policy ${quoted(r.name)}`,
-            document: parseDocument(read(r.props, native ? "policyDocument" : "policy")),
-          },
+        this.attach(this.toGroups, this.ref(r, native ? "groupName" : "group", GROUP_TYPES), {
+          label: `group policy ${quoted(r.name)}`,
+          document: parseDocument(read(r.props, native ? "policyDocument" : "policy")),
         });
         break;
       }
       case T.userPolicyAttachment:
-        this.toUsers.push({ to: this.ref(r, "user", USER_TYPES), source: lazy(this.policyAt(r, "policyArn")) });
+        this.attach(this.toUsers, this.ref(r, "user", USER_TYPES), lazy(this.policyAt(r, "policyArn")));
         break;
       case T.groupPolicyAttachment:
-        this.toGroups.push({ to: this.ref(r, "group", GROUP_TYPES), source: lazy(this.policyAt(r, "policyArn")) });
+        this.attach(this.toGroups, this.ref(r, "group", GROUP_TYPES), lazy(this.policyAt(r, "policyArn")));
         break;
       case T.policyAttachment: {
         const policy = this.policyAt(r, "policyArn");
-        for (const to of this.refs(r, "users", USER_TYPES)) this.toUsers.push({ to, source: lazy(policy) });
-        for (const to of this.refs(r, "groups", GROUP_TYPES)) this.toGroups.push({ to, source: lazy(policy) });
+        for (const to of this.refs(r, "users", USER_TYPES)) this.toUsers.add(to, { to, source: lazy(policy) });
+        for (const to of this.refs(r, "groups", GROUP_TYPES)) this.toGroups.add(to, { to, source: lazy(policy) });
         break;
       }
       case T.nativeManagedPolicy: {
         const policy = this.policiesByUrn.get(r.urn)!;
-        for (const to of this.refs(r, "users", USER_TYPES)) this.toUsers.push({ to, source: lazy(policy) });
-        for (const to of this.refs(r, "groups", GROUP_TYPES)) this.toGroups.push({ to, source: lazy(policy) });
+        for (const to of this.refs(r, "users", USER_TYPES)) this.toUsers.add(to, { to, source: lazy(policy) });
+        for (const to of this.refs(r, "groups", GROUP_TYPES)) this.toGroups.add(to, { to, source: lazy(policy) });
         break;
       }
       case T.groupMembership: {
         const group = this.ref(r, "group", GROUP_TYPES);
         for (const user of this.refs(r, "users", USER_TYPES)) {
-          this.memberships.push({ user, group, label: this.groupLabel(group) });
+          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
         }
         break;
       }
       case T.userGroupMembership: {
         const user = this.ref(r, "user", USER_TYPES);
         for (const group of this.refs(r, "groups", GROUP_TYPES)) {
-          this.memberships.push({ user, group, label: this.groupLabel(group) });
+          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
         }
         break;
       }
@@ -313,7 +345,7 @@ export class SelfServiceIndex {
         this.inline(r, owner, user, this.toUsers);
         this.managedArns(r, owner, user, this.toUsers);
         for (const group of this.refs(r, "groups", GROUP_TYPES)) {
-          this.memberships.push({ user, group, label: this.groupLabel(group) });
+          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
         }
         break;
       }
@@ -379,17 +411,17 @@ export class SelfServiceIndex {
 
   private identitySources(owner: Owner, self: Ref): Source<string>[] {
     const sources: Source<string>[] = [];
-    for (const a of this.toUsers) {
+    for (const a of this.toUsers.candidates(self)) {
       const m = match(a.to, self);
       if (m !== "no") sources.push({ ...a.source, applies: m });
     }
     const groups: { ref: Ref; label: string; certainty: Certainty }[] = [];
-    for (const ms of this.memberships) {
+    for (const ms of this.memberships.candidates(self)) {
       const m = match(ms.user, self);
       if (m !== "no") groups.push({ ref: resolveGroup(ms.group, this.groups), label: ms.label, certainty: m });
     }
-    for (const a of this.toGroups) {
-      for (const g of groups) {
+    for (const g of groups) {
+      for (const a of this.toGroups.candidates(g.ref)) {
         const m = match(a.to, g.ref);
         if (m === "no") continue;
         const label = a.source.label.endsWith(g.label) ? a.source.label : `${a.source.label} of ${g.label}`;
