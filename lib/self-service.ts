@@ -409,7 +409,7 @@ export class SelfServiceIndex {
     };
   }
 
-  private identitySources(owner: Owner, self: Ref): Source<string>[] {
+  private identitySources(self: Ref): Source<string>[] {
     const sources: Source<string>[] = [];
     for (const a of this.toUsers.candidates(self)) {
       const m = match(a.to, self);
@@ -428,7 +428,6 @@ export class SelfServiceIndex {
         sources.push({ ...a.source, label, applies: both(g.certainty, m) });
       }
     }
-    void owner;
     return sources;
   }
 
@@ -464,7 +463,7 @@ export class SelfServiceIndex {
       name: owner.userName,
       account: owner.account,
     };
-    const identity = evaluate(this.identitySources(owner, self), request);
+    const identity = evaluate(this.identitySources(self), request);
     if (identity.kind === "denied") return { kind: "denied", by: identity.by };
     const scp = () => this.scpThatMayBlock(request);
     if (identity.kind === "not-allowed") return withScp({ kind: "nothing" }, scp());
