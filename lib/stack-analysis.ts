@@ -7,8 +7,9 @@ import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
 import { accessKeyOf, isAccessKeyType } from "./key-owner";
 import { checkFailedMessage, findingMessage, NOT_APPLICABLE } from "./messages";
 import { ResourceView } from "./model";
-import { checkKey, PasswordIndex } from "./pairing";
+import { checkKey, KeyFinding, PasswordIndex } from "./pairing";
 import { RELEVANT_TYPES, TYPES, USER_TYPES } from "./types";
+import type { SelfServiceIndex } from "./self-service";
 import { userOf, UserDirectory } from "./users";
 
 /** A diagnostic to report: on which resource, what, and whether it is advisory regardless of level. */
@@ -75,6 +76,24 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
   }
   if (passwords.size === 0) return reports;
 
+  // Whether a reported user can create their own key: the IAM policy resources are read on the
+  // first finding only, so stacks without findings never pay for it.
+  let selfService: SelfServiceIndex | undefined;
+  const readinessOf = (finding: KeyFinding) => {
+    if (finding.kind === "undetermined") return undefined;
+    try {
+      if (!selfService) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { SelfServiceIndex } = require("./self-service") as typeof import("./self-service");
+        selfService = new SelfServiceIndex(resources);
+      }
+      return selfService.readiness(finding.key.owner);
+    } catch {
+      // The finding stands without it: the message keeps the general advice.
+      return undefined;
+    }
+  };
+
   for (const r of keys) {
     try {
       const key = accessKeyOf(r, users, accountFor(r));
@@ -84,7 +103,7 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
       const match = findExemption(exemptions, userName, scopeOfUrn(finding.key.urn), now);
       reports.push({
         urn: finding.key.urn,
-        message: findingMessage(finding, match),
+        message: findingMessage(finding, match, readinessOf(finding)),
         advisory: finding.kind !== "violation" || match.active !== undefined,
       });
     } catch (err) {

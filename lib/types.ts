@@ -40,3 +40,25 @@ export const CREATED_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
 export function isProviderType(type: string): boolean {
   return type.startsWith("pulumi:providers:");
 }
+
+/**
+ * IAM types that decide whether a user can create their own access key: read only when a finding
+ * needs that answer (lib/self-service.ts), never on stacks without findings.
+ */
+export const IAM_POLICY_TYPES = {
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  policy: "aws:iam/policy:Policy",
+  group: "aws:iam/group:Group",
+  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+  groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  groupMembership: "aws:iam/groupMembership:GroupMembership",
+  userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
+  nativeManagedPolicy: "aws-native:iam:ManagedPolicy",
+  nativeGroup: "aws-native:iam:Group",
+  nativeUserPolicy: "aws-native:iam:UserPolicy",
+  nativeGroupPolicy: "aws-native:iam:GroupPolicy",
+  organizationsPolicy: "aws:organizations/policy:Policy",
+  organizationsPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
+} as const;

@@ -1,7 +1,7 @@
 // The behaviours of the stack policy, as a table shared by the in-process unit spec and the
 // end-to-end spec that sends the same stacks to the real pack over gRPC.
 
-import { combine, Mode, StackBuilder } from "../helpers/stack";
+import { ACCOUNT_ID, combine, list, Mode, StackBuilder } from "../helpers/stack";
 import { secret, unknown, unknownObject } from "../helpers/wire";
 
 export type Level = "mandatory" | "advisory";
@@ -23,6 +23,29 @@ export interface StackCase {
 
 export function expectedFor(c: StackCase, mode: Mode): Expected[] {
   return Array.isArray(c.expect) ? c.expect : c.expect[mode];
+}
+
+/** The ready-made self-service policy of the docs: each user manages their own keys. */
+export const SELF_SERVICE_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "ManageOwnAccessKeys",
+      Effect: "Allow",
+      Action: ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"],
+      Resource: "arn:aws:iam::*:user/${aws:username}",
+    },
+  ],
+});
+
+const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+/** A console user "alice" with a key: the finding whose message the readiness cases look at. */
+function aliceWithKey(s: StackBuilder, opts: { permissionsBoundary?: unknown } = {}) {
+  const u = s.user("alice", opts);
+  s.loginProfile("alice-login", u.out("name"));
+  s.accessKey("alice-key", u.out("name"));
+  return u;
 }
 
 const deny = (on: string, ...says: string[]): Expected => ({ on, level: "mandatory", says });
@@ -366,5 +389,234 @@ export const STACK_CASES: StackCase[] = [
       s.loginProfile("alice-login", "alice");
     },
     expect: [],
+  },
+  {
+    name: "says nothing in the stack lets the person create their own key, pointing to the self-service policy",
+    build(s) {
+      aliceWithKey(s);
+    },
+    expect: [deny("alice-key", "Nothing in this stack allows them iam:CreateAccessKey", "How the person gets a key")],
+  },
+  {
+    name: "names the inline user policy that lets the person create their own key",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-self-keys", {
+        user: u.out("name"),
+        policy: SELF_SERVICE_POLICY,
+      });
+    },
+    expect: [
+      deny(
+        "alice-key",
+        'They can create their own key: statement "ManageOwnAccessKeys" of user policy "alice-self-keys"',
+      ),
+    ],
+  },
+  {
+    name: "names a customer managed policy attached to the person's group",
+    build(s) {
+      const u = aliceWithKey(s);
+      const g = s.group("engineers");
+      s.resource("aws:iam/groupMembership:GroupMembership", "engineers-members", {
+        group: g.out("name"),
+        users: list(u.out("name")),
+      });
+      const p = s.policy("self-service-keys", SELF_SERVICE_POLICY);
+      s.resource("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "engineers-self-service", {
+        group: g.out("name"),
+        policyArn: p.out("arn"),
+      });
+    },
+    expect: [deny("alice-key", "They can create their own key", 'policy "self-service-keys" of group "engineers"')],
+  },
+  {
+    name: "follows UserGroupMembership to a group's inline policy",
+    build(s) {
+      const u = aliceWithKey(s);
+      const g = s.group("devs");
+      s.resource("aws:iam/userGroupMembership:UserGroupMembership", "alice-groups", {
+        user: u.out("name"),
+        groups: list(g.out("name"), "other-group"),
+      });
+      s.resource("aws:iam/groupPolicy:GroupPolicy", "devs-keys", { group: g.out("name"), policy: SELF_SERVICE_POLICY });
+    },
+    expect: [deny("alice-key", "They can create their own key", 'group policy "devs-keys" of group "devs"')],
+  },
+  {
+    name: "reads an aws-native user's groups and a native group's inline policy",
+    build(s) {
+      const g = s.resource("aws-native:iam:Group", "native-devs", {
+        groupName: "native-devs",
+        policies: [{ policyName: "own-keys", policyDocument: JSON.parse(SELF_SERVICE_POLICY) }],
+      });
+      const nu = s.nativeUser("hana", { loginProfile: true, iam: { groups: list(g.out("groupName")) } });
+      s.accessKey("hana-key", nu.out("userName"));
+    },
+    expect: [deny("hana-key", "They can create their own key", 'inline policy "own-keys" of group "native-devs"')],
+  },
+  {
+    name: "reads an aws-native user's own inline policies",
+    build(s) {
+      const nu = s.nativeUser("ines", {
+        loginProfile: true,
+        iam: { policies: [{ policyName: "keys", policyDocument: JSON.parse(SELF_SERVICE_POLICY) }] },
+      });
+      s.accessKey("ines-key", nu.out("userName"));
+    },
+    expect: [deny("ines-key", 'inline policy "keys" of aws-native user "ines"')],
+  },
+  {
+    name: "knows AWS managed policies by ARN: AdministratorAccess grants, IAMUserChangePassword does not",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "alice-password", {
+        user: u.out("name"),
+        policyArn: "arn:aws:iam::aws:policy/IAMUserChangePassword",
+      });
+      s.loginProfile("bob-login", "bob");
+      s.accessKey("bob-key", "bob");
+      s.resource("aws:iam/policyAttachment:PolicyAttachment", "admins", {
+        users: ["bob"],
+        policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      });
+    },
+    expect: [
+      deny("alice-key", "Nothing in this stack allows them"),
+      deny("bob-key", 'They can create their own key: AWS managed policy "AdministratorAccess"'),
+    ],
+  },
+  {
+    name: "cannot tell for a policy ARN the stack does not manage",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "alice-unlisted", {
+        user: u.out("name"),
+        policyArn: "arn:aws:iam::aws:policy/NoSuchManagedPolicy",
+      });
+      s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "alice-elsewhere", {
+        user: u.out("name"),
+        policyArn: `arn:aws:iam::${ACCOUNT_ID}:policy/managed-elsewhere`,
+      });
+    },
+    expect: [deny("alice-key", "cannot be told", 'AWS managed policy "NoSuchManagedPolicy" is not known to this pack')],
+  },
+  {
+    name: "names the statement that explicitly denies creating a key, whatever allows it",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "alice-admin", {
+        user: u.out("name"),
+        policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      });
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-no-keys", {
+        user: u.out("name"),
+        policy: doc({ Sid: "NoKeys", Effect: "Deny", Action: "iam:*AccessKey*", Resource: "*" }),
+      });
+    },
+    expect: [
+      deny("alice-key", 'They cannot create their own key: statement "NoKeys" of user policy "alice-no-keys" denies'),
+    ],
+  },
+  {
+    name: "names a permissions boundary that does not allow creating a key",
+    build(s) {
+      const boundary = s.policy("s3-only-boundary", doc({ Effect: "Allow", Action: "s3:*", Resource: "*" }));
+      const u = aliceWithKey(s, { permissionsBoundary: boundary.out("arn") });
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-self-keys", {
+        user: u.out("name"),
+        policy: SELF_SERVICE_POLICY,
+      });
+    },
+    expect: [
+      deny("alice-key", "They cannot create their own key", 'permissions boundary policy "s3-only-boundary" does not'),
+    ],
+  },
+  {
+    name: "says a service control policy in the stack may block it",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-self-keys", {
+        user: u.out("name"),
+        policy: SELF_SERVICE_POLICY,
+      });
+      const scp = s.resource(
+        "aws:organizations/policy:Policy",
+        "no-user-keys",
+        {
+          name: "no-user-keys",
+          type: "SERVICE_CONTROL_POLICY",
+          content: doc({ Effect: "Deny", Action: "iam:CreateAccessKey", Resource: "*" }),
+        },
+        { arn: "arn:aws:organizations::111111111111:policy/o-abc/service_control_policy/p-abc123" },
+      );
+      s.resource("aws:organizations/policyAttachment:PolicyAttachment", "no-user-keys-root", {
+        policyId: scp.out("id"),
+        targetId: "r-abcd",
+      });
+    },
+    expect: [deny("alice-key", "They can create their own key", 'service control policy "no-user-keys" may block it')],
+  },
+  {
+    name: "says it depends on a condition it cannot decide",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-mfa-keys", {
+        user: u.out("name"),
+        policy: doc({
+          Effect: "Allow",
+          Action: "iam:CreateAccessKey",
+          Resource: "arn:aws:iam::*:user/${aws:username}",
+          Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+        }),
+      });
+    },
+    expect: [deny("alice-key", 'depends on a condition in user policy "alice-mfa-keys"')],
+  },
+  {
+    name: "cannot tell yet while a policy document is not known during preview",
+    build(s) {
+      const u = aliceWithKey(s);
+      const bucket = s.other("aws:s3/bucket:Bucket", "artifacts", { bucket: "artifacts" });
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-computed", {
+        user: u.out("name"),
+        policy: combine(s.mode === "preview" ? unknown : SELF_SERVICE_POLICY, bucket.out("arn")),
+      });
+    },
+    expect: {
+      preview: [deny("alice-key", "cannot be told yet", 'user policy "alice-computed"')],
+      update: [deny("alice-key", "They can create their own key")],
+    },
+  },
+  {
+    name: "does not count a self-service policy that names another user",
+    build(s) {
+      aliceWithKey(s);
+      const bob = s.user("bob");
+      s.resource("aws:iam/userPolicy:UserPolicy", "bob-keys", { user: bob.out("name"), policy: SELF_SERVICE_POLICY });
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-bobs-keys", {
+        user: "alice",
+        policy: doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "arn:aws:iam::*:user/bob" }),
+      });
+    },
+    expect: [deny("alice-key", "Nothing in this stack allows them")],
+  },
+  {
+    name: "cannot tell yet whether a policy naming the account applies while the user's account is not known",
+    build(s) {
+      const u = aliceWithKey(s);
+      s.resource("aws:iam/userPolicy:UserPolicy", "alice-account-keys", {
+        user: u.out("name"),
+        policy: doc({
+          Effect: "Allow",
+          Action: "iam:createaccesskey",
+          Resource: `arn:aws:iam::${ACCOUNT_ID}:user/\${aws:username}`,
+        }),
+      });
+    },
+    expect: {
+      preview: [deny("alice-key", "cannot be told yet")],
+      update: [deny("alice-key", 'They can create their own key: user policy "alice-account-keys"')],
+    },
   },
 ];

@@ -25,6 +25,8 @@ const DOCUMENTED = [
   "violating-computed-names",
   "violating-keys-in-loop",
   "violating-aws-native-inline-profile",
+  "compliant-self-service-keys",
+  "violating-key-despite-self-service",
 ];
 
 const examples = fs

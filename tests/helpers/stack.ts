@@ -23,6 +23,15 @@ export function combine(value: unknown, ...refs: Ref[]): Ref {
   return { __ref: true, value, deps: refs.flatMap((r) => r.deps) };
 }
 
+/** A list of values, some of them references, like `users: [alice.name, bob.name]`. */
+export function list(...items: unknown[]): Ref {
+  return {
+    __ref: true,
+    value: items.map((i) => (isRef(i) ? i.value : i)),
+    deps: items.flatMap((i) => (isRef(i) ? i.deps : [])),
+  };
+}
+
 export interface Handle {
   spec: ResourceSpec;
   /** A reference to one of the resource's outputs (`user.name`, `user.id`, `user.arn`). */
@@ -105,12 +114,14 @@ export class StackBuilder {
     return this.add(type, name, inputs, {}, opts, type.split(":")[0]);
   }
 
-  user(name: string, opts: CommonOptions & { userName?: Value } = {}): Handle {
+  user(name: string, opts: CommonOptions & { userName?: Value; permissionsBoundary?: Value } = {}): Handle {
     const userName = opts.userName === undefined ? name : opts.userName;
+    const inputs: Record<string, unknown> = { name: userName, path: "/", forceDestroy: false };
+    if (opts.permissionsBoundary !== undefined) inputs.permissionsBoundary = opts.permissionsBoundary;
     const h = this.add(
       "aws:iam/user:User",
       name,
-      { name: userName, path: "/", forceDestroy: false },
+      inputs,
       {
         arn: isUnknown(userName) ? unknown : this.computed(opts, `arn:aws:iam::${ACCOUNT_ID}:user/${plain(userName)}`),
         uniqueId: this.computed(opts, `AIDA${++this.counter}EXAMPLE`),
@@ -150,8 +161,14 @@ export class StackBuilder {
     );
   }
 
-  nativeUser(name: string, opts: CommonOptions & { userName?: Value; loginProfile?: Value } = {}): Handle {
-    const inputs: Record<string, unknown> = { userName: opts.userName === undefined ? name : opts.userName };
+  nativeUser(
+    name: string,
+    opts: CommonOptions & { userName?: Value; loginProfile?: Value; iam?: Record<string, Value> } = {},
+  ): Handle {
+    const inputs: Record<string, unknown> = {
+      userName: opts.userName === undefined ? name : opts.userName,
+      ...(opts.iam ?? {}),
+    };
     if (opts.loginProfile === true) {
       inputs.loginProfile = { password: secret(PASSWORD), passwordResetRequired: true };
     } else if (opts.loginProfile !== undefined && opts.loginProfile !== false) {
@@ -179,6 +196,44 @@ export class StackBuilder {
       { secretAccessKey: this.computed(opts, secret(SECRET_KEY)) },
       opts,
       "aws-native",
+    );
+  }
+
+  /**
+   * Any other aws or aws-native resource (IAM policies, groups, SCPs): its inputs, and the outputs
+   * its provider computes (unknown in preview while it is being created).
+   */
+  resource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    computed: Record<string, unknown> = {},
+    opts: CommonOptions = {},
+  ): Handle {
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(computed)) outputs[k] = this.computed(opts, v);
+    return this.add(type, name, inputs, outputs, opts, type.split(":")[0]);
+  }
+
+  /** An aws.iam.Policy: `arn` computed from its name. */
+  policy(name: string, policy: Value, opts: CommonOptions = {}): Handle {
+    return this.resource(
+      "aws:iam/policy:Policy",
+      name,
+      { name, path: "/", policy },
+      { arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${name}`, policyId: `ANPA${++this.counter}EXAMPLE` },
+      opts,
+    );
+  }
+
+  /** An aws.iam.Group. */
+  group(name: string, opts: CommonOptions = {}): Handle {
+    return this.resource(
+      "aws:iam/group:Group",
+      name,
+      { name, path: "/" },
+      { arn: `arn:aws:iam::${ACCOUNT_ID}:group/${name}`, uniqueId: `AGPA${++this.counter}EXAMPLE` },
+      opts,
     );
   }
 

@@ -92,6 +92,22 @@ const MODELS: Record<string, TypeModel> = {
       uniqueId: upperId("AGPA", c.urn, 17),
     }),
   },
+  "aws:iam/policy:Policy": {
+    autoname: "name",
+    id: (i, c) => `arn:aws:iam::${c.accountId}:policy${str(i.path) || "/"}${str(i.name)}`,
+    defaults: { path: "/" },
+    computed: (i, c) => ({
+      arn: `arn:aws:iam::${c.accountId}:policy${str(i.path) || "/"}${str(i.name)}`,
+      policyId: upperId("ANPA", c.urn, 17),
+      attachmentCount: 0,
+    }),
+  },
+  "aws:organizations/policy:Policy": {
+    id: (_i, c) => `p-${hex(c.urn, 8)}`,
+    computed: (_i, c) => ({
+      arn: `arn:aws:organizations::${c.accountId}:policy/o-${hex("org", 10)}/service_control_policy/p-${hex(c.urn, 8)}`,
+    }),
+  },
   "aws:iam/userLoginProfile:UserLoginProfile": {
     id: (i) => str(i.user),
     defaults: { passwordLength: 20 },
