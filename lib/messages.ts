@@ -76,8 +76,10 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch): stri
     case "undetermined":
       return (
         `${prefix}${keyLabel(key)} may belong to a user with a console password (${holderLabel(holder)}), ` +
-        `but this could not be decided: ${finding.reason}. Reference the user resource directly ` +
-        `(user: user.name) so the link is visible, or run the policy again after the update.` +
+        `but this could not be decided: ${finding.reason}.` +
+        (finding.accountsInDoubt
+          ? ""
+          : ` Reference the user resource directly (user: user.name) so the link is visible, or run the policy again after the update.`) +
         exemptionNote(match)
       );
   }
@@ -91,6 +93,18 @@ export function guardMessage({ current, other, currentIsKey }: PairFound, match:
     ? `${keyLabel(current)} would give IAM user "${userName}" an access key, but ${holderLabel(other)} already gives that user a console password in this deployment.`
     : `${holderLabel(current).replace(/^./, (c) => c.toUpperCase())} would give IAM user "${userName}" a console password, but ${keyLabel(other).replace(/^A/, "a")} for that user is already part of this deployment.`;
   return `${prefix}${what} Stopped before it is created. ${ADVICE}${exemptionNote(match)}`;
+}
+
+/**
+ * The message when the per-resource policy finds the other half of a pair under the same user name,
+ * but cannot tell whether it is in the same account: advisory, nothing is stopped.
+ */
+export function guardDoubtMessage({ current, other, currentIsKey, accountDoubt }: PairFound): string {
+  const { userName } = current;
+  const what = currentIsKey
+    ? `${keyLabel(current)} would give IAM user "${userName}" an access key, and ${holderLabel(other)} gives a user of that name a console password in this deployment`
+    : `${holderLabel(current).replace(/^./, (c) => c.toUpperCase())} would give IAM user "${userName}" a console password, and ${keyLabel(other).replace(/^A/, "a")} for a user of that name is part of this deployment`;
+  return `${what}, but this could not be decided: ${accountDoubt}. Advisory: nothing is stopped.`;
 }
 
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */

@@ -7,7 +7,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { findExemption, scopeOfUrn } from "../lib/exemptions";
-import { checkFailedMessage, guardMessage } from "../lib/messages";
+import { checkFailedMessage, guardDoubtMessage, guardMessage } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { RELEVANT_TYPES } from "../lib/types";
 
@@ -22,7 +22,7 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
   description:
     "Checks each IAM login profile, aws-native User with loginProfile and access key as the engine analyzes it, " +
     "and denies whichever half of a console-password/access-key pair for the same user (same name, same account) " +
-    "comes second in the deployment, before it is created. Covers `pulumi up --skip-preview`, where the stack " +
+    "comes second in the deployment, before it is created; same name with accounts it cannot tell apart is advisory. Covers `pulumi up --skip-preview`, where the stack " +
     "policy only runs after creation.",
   ...RULE_METADATA,
   validateResource: (args, reportViolation) => {
@@ -35,8 +35,10 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
       // The stack policy reports config problems, but it never runs when this denial stops the update.
       const problems =
         exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
-      const message = guardMessage(pair, match) + problems;
-      report(reportViolation, message, args.urn, !pair.keyActive || match.active !== undefined);
+      // Same name, but the accounts may differ: advisory, saying what would make it certain.
+      const doubt = pair.accountDoubt !== undefined;
+      const message = (doubt ? guardDoubtMessage(pair) : guardMessage(pair, match)) + problems;
+      report(reportViolation, message, args.urn, doubt || !pair.keyActive || match.active !== undefined);
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.
       report(reportViolation, checkFailedMessage(args.type, args.name, err), args.urn, true);
