@@ -19,7 +19,8 @@ function providerView(props: Record<string, unknown>, name = "p") {
 
 describe("accounts: which AWS account a provider reaches", () => {
   const ids = (...list: string[]) => JSON.stringify(list);
-  const roles = (...accounts: string[]) => JSON.stringify(accounts.map((a) => ({ roleArn: `arn:aws:iam::${a}:role/x` })));
+  const roles = (...accounts: string[]) =>
+    JSON.stringify(accounts.map((a) => ({ roleArn: `arn:aws:iam::${a}:role/x` })));
   const [A1, A2, A3] = ["111111111111", "222222222222", "333333333333"];
   const cases: Array<{ name: string; a: Record<string, unknown>; b: Record<string, unknown>; expect: string }> = [
     // Credential source: the settings that choose credentials.
@@ -73,7 +74,12 @@ describe("accounts: which AWS account a provider reaches", () => {
     },
     // Different credential sources without stated account ids: no evidence either way.
     { name: "different profiles: cannot tell", a: { profile: "a" }, b: { profile: "b" }, expect: "unknown" },
-    { name: "different static keys: cannot tell", a: { accessKey: "AKIA1" }, b: { accessKey: "AKIA2" }, expect: "unknown" },
+    {
+      name: "different static keys: cannot tell",
+      a: { accessKey: "AKIA1" },
+      b: { accessKey: "AKIA2" },
+      expect: "unknown",
+    },
     {
       name: "a role in a known account against ambient credentials: cannot tell",
       a: { assumeRoles: roles(A1) },
@@ -148,7 +154,12 @@ describe("accounts: which AWS account a provider reaches", () => {
       expect: "same",
     },
     // Unknown settings (preview) are no evidence.
-    { name: "an unknown credential setting: cannot tell", a: { profile: unknown }, b: { profile: "p" }, expect: "unknown" },
+    {
+      name: "an unknown credential setting: cannot tell",
+      a: { profile: unknown },
+      b: { profile: "p" },
+      expect: "unknown",
+    },
     {
       name: "an unknown credential setting, account ids stated and equal: same account",
       a: { profile: unknown, allowedAccountIds: ids(A1) },
