@@ -114,7 +114,10 @@ export function accessKeyOf(
     resourceName: resource.name,
     owner: resolveOwner(resource, OWNER_PROP[resource.type], users, account),
     status: keyStatus(resource),
-    creating: creationState(resource),
+    // Only a finding's message needs it: read on demand, not for every resource of a large stack.
+    get creating() {
+      return creationState(resource);
+    },
     account,
   };
 }

@@ -15,6 +15,7 @@ export function nameKey(userName: string): string {
  * (arn:aws:iam::123456789012:user/path/alice), which some programs pass by mistake.
  */
 export function parseUserName(value: string): string {
+  if (!value.startsWith("arn:")) return value;
   const arn = /^arn:[^:]+:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/.exec(value);
   return arn ? arn[1] : value;
 }
