@@ -8,7 +8,7 @@ import { parseUserName } from "../../lib/users";
 import { read, readString, UNKNOWN } from "../../lib/values";
 import { stackView } from "../helpers/sdk-view";
 import { StackBuilder } from "../helpers/stack";
-import { secret, unknown } from "../helpers/wire";
+import { secret, unknown, UNKNOWN_OBJECT_WIRE } from "../helpers/wire";
 
 /** A provider as a stack policy sees it, built through the SDK's deserializer. */
 function providerView(props: Record<string, unknown>, name = "p") {
@@ -201,6 +201,12 @@ describe("accounts: which AWS account a provider reaches", () => {
     assert.match(doubt, /`allowedAccountIds`.*both providers/);
     const pending = accountDoubt(accountOf(providerView({ profile: unknown }, "c")), b);
     assert.match(pending, /settings of provider "c" are not known yet/);
+  });
+
+  it("reads a provider whose whole settings are unknown as unknown, not as one with no settings", () => {
+    const whole = accountOf({ type: "pulumi:providers:aws", urn: "urn:a", name: "a", props: UNKNOWN_OBJECT_WIRE });
+    const none = accountOf(providerView({}, "b"));
+    assert.strictEqual(compareAccounts(whole, none), "unknown");
   });
 
   it("treats one provider resource as one account even when its settings are unknown", () => {
