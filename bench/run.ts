@@ -157,8 +157,10 @@ async function rounds(settings: Settings, work: Workloads, samples: Samples, dia
     });
     for (const s of work.stacks) {
       await step(async (pack, id) => {
+        const cpu0 = pack.cpuMs();
         const { ms, response } = await pack.callRaw("AnalyzeStack", s.request);
         sample(samples, `analyzeStack${s.key}Ms`, id, ms);
+        sample(samples, `analyzeStack${s.key}CpuMs`, id, pack.cpuMs() - cpu0);
         sample(samples, `peakRss${s.key}MiB`, id, pack.peakRssMiB());
         diagnostics[`${id} ${s.key}`] = diagnosticCount(response);
       });
@@ -195,6 +197,11 @@ function summarize(settings: Settings, work: Workloads, samples: Samples): { row
   const metrics: Array<[string, string, string]> = [
     ["coldStartMs", "cold start", "ms"],
     ...work.stacks.map((s): [string, string, string] => [`analyzeStack${s.key}Ms`, `AnalyzeStack ${s.label}`, "ms"]),
+    ...work.stacks.map((s): [string, string, string] => [
+      `analyzeStack${s.key}CpuMs`,
+      `AnalyzeStack ${s.label}, CPU`,
+      "ms",
+    ]),
     ["analyzePerSec", `Analyze x${settings.analyzeCalls}`, "req/s"],
     ["startPeakRssMiB", "VmHWM after start", "MiB"],
     ["analyzePeakRssMiB", "VmHWM after Analyze", "MiB"],
@@ -227,6 +234,8 @@ function summarize(settings: Settings, work: Workloads, samples: Samples): { row
   if (s10 && s50) add("AnalyzeStack 50k/10k, pack", s50.pack / s10.pack, 5.5);
   const dense = row(`analyzeStackiamDense${settings.iamDense}Ms`);
   if (dense) add(`AnalyzeStack IAM-dense ${label(settings.iamDense)}, pack/bare`, dense.ratio, 1.05);
+  const denseCpu = row(`analyzeStackiamDense${settings.iamDense}CpuMs`);
+  if (denseCpu) add(`AnalyzeStack IAM-dense ${label(settings.iamDense)} CPU time, pack/bare`, denseCpu.ratio, 1.05);
   // Every process kind counts: the worst pack/bare ratio of VmHWM.
   const mem = rows.filter((r) => r.unit === "MiB").sort((a, b) => b.ratio - a.ratio)[0];
   if (mem) add(`peak memory, pack/bare (worst: ${mem.metric})`, mem.ratio, 1.2);
