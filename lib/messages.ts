@@ -99,12 +99,16 @@ export function guardMessage({ current, other, currentIsKey }: PairFound, match:
  * The message when the per-resource policy finds the other half of a pair under the same user name,
  * but cannot tell whether it is in the same account: advisory, nothing is stopped.
  */
-export function guardDoubtMessage({ current, other, currentIsKey, accountDoubt }: PairFound): string {
+export function guardDoubtMessage(
+  { current, other, currentIsKey, accountDoubt }: PairFound,
+  match: ExemptionMatch,
+): string {
   const { userName } = current;
   const what = currentIsKey
     ? `${keyLabel(current)} would give IAM user "${userName}" an access key, and ${holderLabel(other)} gives a user of that name a console password in this deployment`
     : `${holderLabel(current).replace(/^./, (c) => c.toUpperCase())} would give IAM user "${userName}" a console password, and ${keyLabel(other).replace(/^A/, "a")} for a user of that name is part of this deployment`;
-  return `${what}, but this could not be decided: ${accountDoubt}. Advisory: nothing is stopped.`;
+  const prefix = match.active ? "[exempted] " : "";
+  return `${prefix}${what}, but this could not be decided: ${accountDoubt}. Advisory: nothing is stopped.${exemptionNote(match)}`;
 }
 
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */

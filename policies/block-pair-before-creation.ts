@@ -37,7 +37,7 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
         exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
       // Same name, but the accounts may differ: advisory, saying what would make it certain.
       const doubt = pair.accountDoubt !== undefined;
-      const message = (doubt ? guardDoubtMessage(pair) : guardMessage(pair, match)) + problems;
+      const message = (doubt ? guardDoubtMessage(pair, match) : guardMessage(pair, match)) + problems;
       report(reportViolation, message, args.urn, doubt || !pair.keyActive || match.active !== undefined);
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.
