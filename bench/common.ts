@@ -12,6 +12,8 @@ export interface Settings {
   /** Cold starts per pack. */
   starts: number;
   sizes: number[];
+  /** Resources of the IAM-dense stack; 0 leaves it out. */
+  iamDense: number;
   /** Analyze calls per round, in registration order. */
   analyzeCalls: number;
   profile: boolean;
@@ -36,7 +38,17 @@ export const PACK_ENV = {
 };
 
 export interface Workloads {
-  stacks: Array<{ size: number; resources: number; bytes: number; counts: Record<string, number>; request: Buffer }>;
+  stacks: Array<{
+    /** Metric key: the size for the realistic stacks, `iamDense<size>` for the IAM-dense one. */
+    key: string;
+    /** How the report names it. */
+    label: string;
+    size: number;
+    resources: number;
+    bytes: number;
+    counts: Record<string, number>;
+    request: Buffer;
+  }>;
   analyze: Buffer[];
 }
 

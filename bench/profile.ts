@@ -165,7 +165,7 @@ export async function profileAll(settings: Settings, work: Workloads): Promise<v
       },
     },
     ...work.stacks.map((s): Step => ({
-      name: `stack${s.size}`,
+      name: `stack${s.key}`,
       run: async (pack) => (await pack.callRaw("AnalyzeStack", s.request)).ms,
     })),
   ];

@@ -1,4 +1,4 @@
-// `npm run bench [-- --runs N --starts N --sizes 1000,10000,50000 --analyze N --profile]`
+// `npm run bench [-- --runs N --starts N --sizes 1000,10000,50000 --iam-dense 8001 --analyze N --profile]`
 //
 // Compares this pack with a bare pack (one no-op stack policy, same installed SDK) in one run,
 // alternating the two so a noisy machine slows both alike. Prints medians, ratios to the bare pack
@@ -13,7 +13,7 @@ import { analyzerpb, analyzeRequest, PACK_DIR, stackResource } from "../tests/he
 import { diagnosticCount, RunningPack } from "./launch";
 import { median, OUT_DIR, PACK_ENV, PACKS, PackUnderTest, Settings, Workloads } from "./common";
 import { profileAll } from "./profile";
-import { generateStack } from "./stacks";
+import { generateIamDenseStack, generateStack } from "./stacks";
 
 function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const flag = (name: string): string | undefined => {
@@ -35,19 +35,29 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     starts: int(flag("starts") ?? env.BENCH_STARTS, Math.max(7, 2 * runs), "--starts / BENCH_STARTS"),
     sizes: sizesText ? sizesText.split(",").map((s) => int(s.trim(), 0, "--sizes")) : [1000, 10000, 50000],
     analyzeCalls: int(flag("analyze") ?? env.BENCH_ANALYZE, 3000, "--analyze / BENCH_ANALYZE"),
+    // 0 leaves the IAM-dense stack out.
+    iamDense:
+      (flag("iam-dense") ?? env.BENCH_IAM_DENSE) === "0"
+        ? 0
+        : int(flag("iam-dense") ?? env.BENCH_IAM_DENSE, 8001, "--iam-dense / BENCH_IAM_DENSE"),
     profile: argv.includes("--profile") || env.BENCH_PROFILE === "1",
   };
 }
 
 function buildWorkloads(settings: Settings): Workloads {
-  const stacks = settings.sizes.map((size) => {
-    const { resources, counts } = generateStack(size, "preview");
+  const encode = (key: string, name: string, size: number, generated: ReturnType<typeof generateStack>) => {
+    const { resources, counts } = generated;
     const req = new analyzerpb.AnalyzeStackRequest();
     req.setResourcesList(resources.map(stackResource));
     // Encoded once and reused: every round sends exactly the same bytes.
     const request = Buffer.from(req.serializeBinary());
-    return { size, resources: resources.length, bytes: request.length, counts, request };
-  });
+    return { key, label: name, size, resources: resources.length, bytes: request.length, counts, request };
+  };
+  const stacks = settings.sizes.map((size) => encode(String(size), label(size), size, generateStack(size, "preview")));
+  if (settings.iamDense > 0) {
+    const size = settings.iamDense;
+    stacks.push(encode(`iamDense${size}`, `IAM-dense ${label(size)}`, size, generateIamDenseStack(size, "preview")));
+  }
   // Per-resource analysis sees inputs in registration order, here as in an update (all inputs known).
   const { resources } = generateStack(settings.analyzeCalls, "update", 2);
   const analyze = resources
@@ -147,10 +157,12 @@ async function rounds(settings: Settings, work: Workloads, samples: Samples, dia
     });
     for (const s of work.stacks) {
       await step(async (pack, id) => {
+        const cpu0 = pack.cpuMs();
         const { ms, response } = await pack.callRaw("AnalyzeStack", s.request);
-        sample(samples, `analyzeStack${s.size}Ms`, id, ms);
-        sample(samples, `peakRss${s.size}MiB`, id, pack.peakRssMiB());
-        diagnostics[`${id} ${s.size}`] = diagnosticCount(response);
+        sample(samples, `analyzeStack${s.key}Ms`, id, ms);
+        sample(samples, `analyzeStack${s.key}CpuMs`, id, pack.cpuMs() - cpu0);
+        sample(samples, `peakRss${s.key}MiB`, id, pack.peakRssMiB());
+        diagnostics[`${id} ${s.key}`] = diagnosticCount(response);
       });
     }
     process.stdout.write(".");
@@ -181,14 +193,19 @@ function label(size: number): string {
   return size >= 1000 && size % 1000 === 0 ? `${size / 1000}k` : String(size);
 }
 
-function summarize(settings: Settings, samples: Samples): { rows: Row[]; targets: Target[] } {
+function summarize(settings: Settings, work: Workloads, samples: Samples): { rows: Row[]; targets: Target[] } {
   const metrics: Array<[string, string, string]> = [
     ["coldStartMs", "cold start", "ms"],
-    ...settings.sizes.map((s): [string, string, string] => [`analyzeStack${s}Ms`, `AnalyzeStack ${label(s)}`, "ms"]),
+    ...work.stacks.map((s): [string, string, string] => [`analyzeStack${s.key}Ms`, `AnalyzeStack ${s.label}`, "ms"]),
+    ...work.stacks.map((s): [string, string, string] => [
+      `analyzeStack${s.key}CpuMs`,
+      `AnalyzeStack ${s.label}, CPU`,
+      "ms",
+    ]),
     ["analyzePerSec", `Analyze x${settings.analyzeCalls}`, "req/s"],
     ["startPeakRssMiB", "VmHWM after start", "MiB"],
     ["analyzePeakRssMiB", "VmHWM after Analyze", "MiB"],
-    ...settings.sizes.map((s): [string, string, string] => [`peakRss${s}MiB`, `VmHWM AnalyzeStack ${label(s)}`, "MiB"]),
+    ...work.stacks.map((s): [string, string, string] => [`peakRss${s.key}MiB`, `VmHWM AnalyzeStack ${s.label}`, "MiB"]),
   ];
   const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
   const rows = metrics
@@ -215,6 +232,10 @@ function summarize(settings: Settings, samples: Samples): { rows: Row[]; targets
   if (s10) add("AnalyzeStack 10k, pack/bare", s10.ratio, 1.1);
   const s50 = row("analyzeStack50000Ms");
   if (s10 && s50) add("AnalyzeStack 50k/10k, pack", s50.pack / s10.pack, 5.5);
+  const dense = row(`analyzeStackiamDense${settings.iamDense}Ms`);
+  if (dense) add(`AnalyzeStack IAM-dense ${label(settings.iamDense)}, pack/bare`, dense.ratio, 1.05);
+  const denseCpu = row(`analyzeStackiamDense${settings.iamDense}CpuMs`);
+  if (denseCpu) add(`AnalyzeStack IAM-dense ${label(settings.iamDense)} CPU time, pack/bare`, denseCpu.ratio, 1.05);
   // Every process kind counts: the worst pack/bare ratio of VmHWM.
   const mem = rows.filter((r) => r.unit === "MiB").sort((a, b) => b.ratio - a.ratio)[0];
   if (mem) add(`peak memory, pack/bare (worst: ${mem.metric})`, mem.ratio, 1.2);
@@ -283,7 +304,7 @@ async function main(): Promise<void> {
     const mix = Object.entries(s.counts)
       .map(([k, v]) => `${v} ${k}`)
       .join(", ");
-    console.log(`  stack ${label(s.size)}: ${s.resources} resources, ${(s.bytes / 1048576).toFixed(1)} MiB (${mix})`);
+    console.log(`  stack ${s.label}: ${s.resources} resources, ${(s.bytes / 1048576).toFixed(1)} MiB (${mix})`);
   }
 
   if (settings.profile) {
@@ -299,9 +320,9 @@ async function main(): Promise<void> {
   await rounds(settings, work, samples, diagnostics);
   process.stdout.write("\n\n");
 
-  const { rows, targets } = summarize(settings, samples);
+  const { rows, targets } = summarize(settings, work, samples);
   printTable(rows, targets);
-  const diag = settings.sizes.map((s) => `AnalyzeStack ${label(s)}: ${diagnostics[`pack ${s}`]}`).join(", ");
+  const diag = work.stacks.map((s) => `AnalyzeStack ${s.label}: ${diagnostics[`pack ${s.key}`]}`).join(", ");
   console.log(`\ndiagnostics from the pack (bare: none): Analyze: ${diagnostics["pack analyze"]}, ${diag}`);
 
   const results = {

@@ -152,3 +152,34 @@ export function generateStack(target: number, mode: Mode, seed = 1): GeneratedSt
   counts.provider = b.resources.filter((r) => r.type.startsWith("pulumi:providers:")).length;
   return { resources: b.resources, counts };
 }
+
+/**
+ * An IAM-dense stack: nearly every resource is an IAM user, login profile or access key, as in an
+ * organisation's user directory managed by Pulumi. Per seven users: two console users with a key
+ * (the findings), three console users without one, two service users with a key; a fifth of the
+ * keys name their user through `user.id`. One finding per 16 resources: about 1,000 at 8k.
+ */
+export function generateIamDenseStack(target: number, mode: Mode, seed = 3): GeneratedStack {
+  const rnd = prng(seed);
+  const b = new StackBuilder({ stack: "bench", project: "directory", mode });
+  const counts: Record<string, number> = {};
+  const count = (kind: string) => (counts[kind] = (counts[kind] ?? 0) + 1);
+  for (let i = 0; b.resources.length < target; i++) {
+    const creating = mode === "preview" && rnd() < 0.1;
+    const opts = { existing: !creating };
+    const name = `user${i}`;
+    const user = b.user(name, opts);
+    count("iam user");
+    const slot = i % 7;
+    if (slot < 5 && b.resources.length < target) {
+      b.loginProfile(`${name}-login`, user.out("name"), opts);
+      count("login profile");
+    }
+    if ((slot < 2 || slot >= 5) && b.resources.length < target) {
+      b.accessKey(`${name}-key`, rnd() < 0.8 ? user.out("name") : user.out("id"), opts);
+      count("access key");
+    }
+  }
+  counts.provider = b.resources.filter((r) => r.type.startsWith("pulumi:providers:")).length;
+  return { resources: b.resources, counts };
+}

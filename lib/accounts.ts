@@ -1,11 +1,22 @@
 // Which AWS account a resource lives in, as far as the stack shows it.
 //
-// IAM is global to an account, so two users named "alice" behind two providers with different
-// credentials are two people. We cannot ask AWS which account a provider reaches, so a provider's
-// account is identified by its credential settings. Region does not matter to IAM.
+// IAM is global to an account, so two users named "alice" in two accounts are two people. The pack
+// cannot ask AWS which account a provider reaches; it decides on the evidence its settings give:
+//
+// 1. The same provider resource is the same account.
+// 2. Account ids the settings state, compared when both sides state one: the account of the role the
+//    provider ends up in (the last role of its chain), and `allowedAccountIds` (the provider refuses
+//    any other account). Two different ids, or an id the other side's `allowedAccountIds` excludes or
+//    its `forbiddenAccountIds` lists, are different accounts; one and the same id is the same account.
+// 3. Otherwise the same credential source (profile, shared files, static key, roles assumed, web
+//    identity) is the same account. Region, endpoints, tags and the account-id lists choose no
+//    credentials, so they are not part of the source.
+// 4. Anything else: the pack cannot tell ("unknown"), and says what would make it certain.
+//
+// "different" is only ever said on evidence of a difference; unknown settings (preview) are no evidence.
 
 import { createHash } from "crypto";
-import { containsUnknown, read, toPlain, UNKNOWN } from "./values";
+import { containsUnknown, read, toPlain, UNKNOWN, Unknown } from "./values";
 
 /** The provider part of a resource, as the SDK gives it (`args.provider`). */
 export interface ProviderLike {
@@ -18,23 +29,33 @@ export interface ProviderLike {
 export interface Account {
   /** URN of the provider resource; "" when the engine sent none. */
   providerUrn: string;
-  /** Hash of the credential settings; undefined when one of them is unknown (preview). */
+  /** Hash of the credential source settings; undefined when one of them is unknown (preview). */
   fingerprint: string | undefined;
+  /**
+   * The account ids the provider can reach, as its settings state them (sorted): undefined when they
+   * state none, UNKNOWN while a setting that states them is not known yet.
+   */
+  ids: readonly string[] | undefined | Unknown;
+  /** Account ids the provider refuses (`forbiddenAccountIds`); UNKNOWN while not known yet. */
+  forbidden: readonly string[] | Unknown;
   /** How to name the account in a message. */
   label: string;
+  /** How to name the provider in a message: `provider "usw2"`, `the default aws provider`. */
+  provider: string;
 }
 
 export type Sameness = "same" | "different" | "unknown";
 
-// Settings that change which account the provider reaches (aws and aws-native spellings).
+// Settings that choose credentials (aws and aws-native spellings). Roles are read separately.
 const CREDENTIAL_SETTINGS = [
   "profile",
   "accessKey",
-  "allowedAccountIds",
   "sharedCredentialsFiles",
   "sharedCredentialsFile",
+  "sharedConfigFiles",
 ] as const;
-const ROLE_SETTINGS = ["assumeRoles", "assumeRole", "roleArn", "assumeRoleWithWebIdentity"] as const;
+// In the order the provider applies them: web identity gives the first credentials, roles chain on.
+const ROLE_SETTINGS = ["assumeRoleWithWebIdentity", "roleArn", "assumeRole", "assumeRoles"] as const;
 
 // The aws provider JSON-encodes its non-string inputs ("[\"123\"]"); decode them to compare.
 function decodeJson(value: unknown): unknown {
@@ -51,39 +72,77 @@ function decodeJson(value: unknown): unknown {
 function roleArns(value: unknown): unknown[] {
   const v = decodeJson(value);
   if (v === UNKNOWN) return [UNKNOWN];
-  if (typeof v === "string") return [v];
+  if (typeof v === "string") return v ? [v] : [];
   if (Array.isArray(v)) return v.flatMap(roleArns);
   if (v !== null && typeof v === "object") {
     const arn = (v as Record<string, unknown>).roleArn;
-    return arn === undefined ? [] : [arn];
+    return arn === undefined || arn === null || arn === "" ? [] : [arn];
   }
   return [];
 }
 
 // Settings that hold a list: one entry written as a plain string is the same setting.
-const LIST_SETTINGS = new Set<string>(["allowedAccountIds", "sharedCredentialsFiles", "sharedCredentialsFile"]);
+const LIST_SETTINGS = new Set<string>(["sharedCredentialsFiles", "sharedCredentialsFile", "sharedConfigFiles"]);
 
 function normalize(key: string, value: unknown): unknown {
   let v = decodeJson(value);
   if (LIST_SETTINGS.has(key) && typeof v === "string") v = [v];
-  // Order of account ids and files does not change the account.
+  // Order of files does not change the account.
   if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort();
   return v;
 }
 
-function label(provider: ProviderLike | undefined): string {
+const ROLE_ACCOUNT = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
+
+/**
+ * An account-id list (`allowedAccountIds`, `forbiddenAccountIds`): sorted ids, UNKNOWN, or undefined
+ * when absent or not a list of ids (odd values are no evidence).
+ */
+function accountIdList(value: unknown): readonly string[] | undefined | Unknown {
+  const v = decodeJson(value);
+  if (v === UNKNOWN) return UNKNOWN;
+  const list = typeof v === "string" || typeof v === "number" ? [v] : v;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const ids: string[] = [];
+  for (const entry of list) {
+    if (entry === UNKNOWN) return UNKNOWN;
+    // A YAML config may write an id as a number: leading zeros are then lost.
+    const id = typeof entry === "number" && Number.isInteger(entry) ? String(entry).padStart(12, "0") : entry;
+    if (typeof id !== "string" || !/^\d{12}$/.test(id.trim())) return undefined;
+    ids.push(id.trim());
+  }
+  return [...new Set(ids)].sort();
+}
+
+/** The ids the provider can reach: its final role's account, narrowed by `allowedAccountIds`. */
+function reachableIds(roles: unknown[], allowed: ReturnType<typeof accountIdList>): Account["ids"] {
+  let roleId: string | undefined | Unknown;
+  const last = roles[roles.length - 1];
+  if (last === UNKNOWN) roleId = UNKNOWN;
+  else if (typeof last === "string") roleId = ROLE_ACCOUNT.exec(last)?.[1];
+  if (roleId === UNKNOWN) return UNKNOWN;
+  if (roleId === undefined) return allowed;
+  // A role outside the allowed list makes the provider fail; the role is the stronger evidence.
+  return [roleId];
+}
+
+function names(provider: ProviderLike | undefined): { label: string; provider: string } {
   const name = typeof provider?.name === "string" ? provider.name : "";
   const type = typeof provider?.type === "string" ? provider.type.replace("pulumi:providers:", "") : "";
   if (!name || name.startsWith("default")) {
-    return type ? `the default ${type} provider's account` : "the default provider's account";
+    const p = type ? `the default ${type} provider` : "the default provider";
+    return { label: `${p}'s account`, provider: p };
   }
-  return `the account of provider "${name}"`;
+  return { label: `the account of provider "${name}"`, provider: `provider "${name}"` };
 }
 
 /** The account a resource's provider reaches. Never throws, whatever the provider holds. */
 export function accountOf(provider: ProviderLike | undefined): Account {
   const providerUrn = typeof provider?.urn === "string" ? provider.urn : "";
   const props = provider ? read(provider, "props") : undefined;
+  if (props === UNKNOWN) {
+    return { providerUrn, fingerprint: undefined, ids: UNKNOWN, forbidden: UNKNOWN, ...names(provider) };
+  }
   const settings: Record<string, unknown> = {};
   for (const key of CREDENTIAL_SETTINGS) {
     const value = toPlain(read(props, key));
@@ -96,12 +155,52 @@ export function accountOf(provider: ProviderLike | undefined): Account {
   const fingerprint = containsUnknown(settings)
     ? undefined
     : createHash("sha256").update(JSON.stringify(settings)).digest("hex");
-  return { providerUrn, fingerprint, label: label(provider) };
+  const allowed = accountIdList(toPlain(read(props, "allowedAccountIds")));
+  const forbidden = accountIdList(toPlain(read(props, "forbiddenAccountIds"))) ?? [];
+  return { providerUrn, fingerprint, ids: reachableIds(roles, allowed), forbidden, ...names(provider) };
 }
 
-/** Same provider, or providers with the same credential settings, reach the same account. */
+function known(ids: Account["ids"]): ids is readonly string[] {
+  return Array.isArray(ids);
+}
+
+/** Whether the stated account ids prove a difference, or the same single account. */
+function byAccountIds(a: Account, b: Account): Sameness {
+  const ia = a.ids;
+  const ib = b.ids;
+  if (known(ia) && known(ib)) {
+    if (ia.length === 1 && ib.length === 1) return ia[0] === ib[0] ? "same" : "different";
+    if (!ia.some((id) => ib.includes(id))) return "different";
+  }
+  const fa = a.forbidden;
+  const fb = b.forbidden;
+  if (known(ia) && Array.isArray(fb) && ia.every((id) => fb.includes(id))) return "different";
+  if (known(ib) && Array.isArray(fa) && ib.every((id) => fa.includes(id))) return "different";
+  return "unknown";
+}
+
+/** Whether two accounts are the same, on the evidence their providers give (see the top of this file). */
 export function compareAccounts(a: Account, b: Account): Sameness {
   if (a.providerUrn === b.providerUrn) return "same";
-  if (a.fingerprint === undefined || b.fingerprint === undefined) return "unknown";
-  return a.fingerprint === b.fingerprint ? "same" : "different";
+  const ids = byAccountIds(a, b);
+  if (ids !== "unknown") return ids;
+  if (a.fingerprint !== undefined && a.fingerprint === b.fingerprint) return "same";
+  return "unknown";
+}
+
+/**
+ * Why two accounts compare as "unknown", and what would make it certain. Only meaningful when
+ * `compareAccounts(a, b)` is "unknown".
+ */
+export function accountDoubt(a: Account, b: Account): string {
+  const pending = [a, b].filter((x) => x.fingerprint === undefined || x.ids === UNKNOWN || x.forbidden === UNKNOWN);
+  const why =
+    pending.length > 0
+      ? `the settings of ${pending.map((x) => x.provider).join(" and ")} are not known yet (the update will know them), so the accounts may differ`
+      : `${a.provider} and ${b.provider} use different credential settings, and their account ids are not both stated`;
+  return (
+    `the user names match, but the pack cannot tell whether ${a.label} and ${b.label} are the same AWS account: ` +
+    `${why}. Setting \`allowedAccountIds\` to the one account id on both providers makes it certain ` +
+    `(for a default provider, the stack config \`aws:allowedAccountIds\` or \`aws-native:allowedAccountIds\`)`
+  );
 }

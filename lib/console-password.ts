@@ -31,7 +31,10 @@ export function consolePasswordOf(
       resourceName: resource.name,
       owner: resolveOwner(resource, OWNER_PROP[resource.type], users, account),
       certainty: "yes",
-      creating: creationState(resource),
+      // Only a finding's message needs it: read on demand, not for every resource of a large stack.
+      get creating() {
+        return creationState(resource);
+      },
     };
   }
   if (resource.type === TYPES.nativeUser) {
@@ -45,7 +48,10 @@ export function consolePasswordOf(
       resourceName: resource.name,
       owner: { userUrn: user.urn, userName: user.userName, account: user.account },
       certainty: inline,
-      creating: creationState(resource),
+      // Only a finding's message needs it: read on demand, not for every resource of a large stack.
+      get creating() {
+        return creationState(resource);
+      },
     };
   }
   return undefined;

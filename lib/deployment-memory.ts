@@ -2,11 +2,13 @@
 // by one: per account and user name, the console passwords and access keys registered so far.
 //
 // Per-resource analysis gets only a resource's inputs (no property dependencies), so halves are
-// correlated on known user names within one account. The memory holds one deployment of one stack:
+// correlated on known user names, and their accounts compared with the same account model as the
+// stack policy (lib/accounts.ts): "same" is a pair, "cannot tell" an advisory saying what would make
+// it certain, "different" nothing. The memory holds one deployment of one stack:
 // it starts over when a resource of another stack arrives, when a resource already seen is analyzed
 // again (the engine analyzes each resource once per deployment), and when the stack policy ran.
 
-import { Account, accountOf } from "./accounts";
+import { Account, accountDoubt, accountOf, compareAccounts } from "./accounts";
 import { ResourceView } from "./model";
 import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
 import { inlineLoginProfile } from "./console-password";
@@ -32,11 +34,21 @@ export interface PairFound {
   other: Half;
   /** Whether the pair's access key is active (a denial), rather than Inactive (advisory). */
   keyActive: boolean;
+  /**
+   * Set when the other half has the same user name but the pack cannot tell whether it is in the
+   * same account: why, and what would make it certain. Such a pair is advisory.
+   */
+  accountDoubt?: string;
+}
+
+interface Remembered {
+  half: Half;
+  account: Account;
 }
 
 interface UserHalves {
-  passwords: Map<string, Half>;
-  keys: Map<string, Half>;
+  passwords: Map<string, Remembered>;
+  keys: Map<string, Remembered>;
 }
 
 /** The key/password half a resource represents, read from its inputs; undefined for anything else. */
@@ -67,15 +79,12 @@ function stackOf(urn: string): string {
   return `${stack}::${project}`;
 }
 
-function accountKey(account: Account): string {
-  // Unknown credentials: only the very same provider is known to be the same account.
-  return account.fingerprint !== undefined ? `fp:${account.fingerprint}` : `provider:${account.providerUrn}`;
-}
-
 export class DeploymentMemory {
   private stack: string | undefined;
   private readonly seen = new Set<string>();
   private readonly users = new Map<string, UserHalves>();
+  /** Accounts by provider URN: a deployment's providers are few, its IAM resources many. */
+  private readonly accounts = new Map<string, Account>();
 
   /** How many resources the memory holds (for tests of its bound). */
   get size(): number {
@@ -86,6 +95,17 @@ export class DeploymentMemory {
     this.stack = undefined;
     this.seen.clear();
     this.users.clear();
+    this.accounts.clear();
+  }
+
+  private accountFor(resource: ResourceView): Account {
+    const urn = typeof resource.provider?.urn === "string" ? resource.provider.urn : "";
+    let account = urn ? this.accounts.get(urn) : undefined;
+    if (!account) {
+      account = accountOf(resource.provider);
+      if (urn) this.accounts.set(urn, account);
+    }
+    return account;
   }
 
   /**
@@ -105,18 +125,36 @@ export class DeploymentMemory {
     const found = halfOf(resource);
     if (!found) return undefined;
     const { half, isKey } = found;
-    const key = `${accountKey(accountOf(resource.provider))}\u0000${nameKey(half.userName)}`;
+    const account = this.accountFor(resource);
+    const key = nameKey(half.userName);
     let halves = this.users.get(key);
     if (!halves) {
       halves = { passwords: new Map(), keys: new Map() };
       this.users.set(key, halves);
     }
-    (isKey ? halves.keys : halves.passwords).set(half.urn, half);
+    (isKey ? halves.keys : halves.passwords).set(half.urn, { half, account });
 
-    const others = [...(isKey ? halves.passwords : halves.keys).values()];
-    if (others.length === 0) return undefined;
-    const other = others.find((o) => o.active) ?? others[0];
-    return { current: half, currentIsKey: isKey, other, keyActive: isKey ? half.active : other.active };
+    // The other halves for this name: in the same account, or in one the pack cannot tell apart.
+    const same: Half[] = [];
+    let doubt: Remembered | undefined;
+    for (const o of (isKey ? halves.passwords : halves.keys).values()) {
+      const sameness = compareAccounts(account, o.account);
+      if (sameness === "same") same.push(o.half);
+      else if (sameness === "unknown" && doubt === undefined) doubt = o;
+    }
+    if (same.length > 0) {
+      const other = same.find((o) => o.active) ?? same[0];
+      return { current: half, currentIsKey: isKey, other, keyActive: isKey ? half.active : other.active };
+    }
+    if (doubt === undefined) return undefined;
+    const other = doubt.half;
+    return {
+      current: half,
+      currentIsKey: isKey,
+      other,
+      keyActive: isKey ? half.active : other.active,
+      accountDoubt: accountDoubt(account, doubt.account),
+    };
   }
 }
 

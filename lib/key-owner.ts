@@ -10,19 +10,40 @@ import { OWNER_PROP, TYPES, USER_TYPES } from "./types";
 import { creationState, nameKey, parseUserName, UserDirectory } from "./users";
 import { read, readString, UNKNOWN } from "./values";
 
-function userDependency(resource: ResourceView, prop: string): string | undefined {
+/** The user resource a value depends on, and whether it depends on nothing else. */
+interface UserDependency {
+  urn: string;
+  /** Other resources the value also depends on (their URNs). */
+  others: string[];
+}
+
+function userDependency(resource: ResourceView, prop: string): UserDependency | undefined {
   const deps = resource.propertyDependencies?.[prop];
   if (!Array.isArray(deps)) return undefined;
   const users = new Set<string>();
+  const others: string[] = [];
   for (const dep of deps) {
-    if (dep && USER_TYPES.has(dep.type)) users.add(dep.urn);
+    if (!dep || typeof dep.urn !== "string") continue;
+    if (USER_TYPES.has(dep.type)) users.add(dep.urn);
+    else others.push(dep.urn);
   }
   // A value built from two users' outputs names neither with certainty.
-  return users.size === 1 ? users.values().next().value : undefined;
+  return users.size === 1 ? { urn: users.values().next().value!, others } : undefined;
+}
+
+/** The name part of a URN, for messages. */
+function urnName(urn: string): string {
+  const i = urn.lastIndexOf("::");
+  return i >= 0 ? urn.slice(i + 2) : urn;
 }
 
 /**
  * The owner named by `resource.props[prop]`.
+ *
+ * Property dependencies as evidence: a value that comes from one user resource and nothing else is
+ * that user, known or not. A value that also depends on other resources is that user only when its
+ * known value names it; while it is unknown the owner is unresolved (an advisory finding says why).
+ * A known value naming someone else is not that user.
  * @param account the account of the resource itself (its provider's).
  */
 export function resolveOwner(
@@ -32,15 +53,26 @@ export function resolveOwner(
   account: Account = accountOf(resource.provider),
 ): Owner {
   const value = readString(resource.props, prop);
-  const fromUrn = userDependency(resource, prop);
-  if (fromUrn !== undefined) {
-    const user = users.get(fromUrn);
+  const dep = userDependency(resource, prop);
+  if (dep !== undefined) {
+    const user = users.get(dep.urn);
     // A known value naming someone else (`user.name.apply(n => n + "-svc")`) is not that user.
     const named = typeof value === "string" ? parseUserName(value) : undefined;
-    const contradicts =
-      user?.userName !== undefined && named !== undefined && nameKey(named) !== nameKey(user.userName);
-    if (user && !contradicts) {
+    const sameName = user?.userName !== undefined && named !== undefined && nameKey(named) === nameKey(user.userName);
+    const contradicts = user?.userName !== undefined && named !== undefined && !sameName;
+    if (user && !contradicts && (dep.others.length === 0 || sameName)) {
       return { userUrn: user.urn, userName: user.userName ?? named, account: user.account };
+    }
+    if (user && dep.others.length > 0 && value === UNKNOWN) {
+      const others = dep.others.map((u) => `"${urnName(u)}"`).join(", ");
+      const who = user.userName !== undefined ? `IAM user "${user.userName}"` : `user resource "${user.resourceName}"`;
+      return {
+        account,
+        maybeUserUrn: user.urn,
+        unresolved:
+          `its \`${prop}\` is computed from ${who} and also from other resources (${others}), and is not known yet, ` +
+          `so it may name that user or another one`,
+      };
     }
   }
   if (typeof value === "string") {
@@ -82,7 +114,10 @@ export function accessKeyOf(
     resourceName: resource.name,
     owner: resolveOwner(resource, OWNER_PROP[resource.type], users, account),
     status: keyStatus(resource),
-    creating: creationState(resource),
+    // Only a finding's message needs it: read on demand, not for every resource of a large stack.
+    get creating() {
+      return creationState(resource);
+    },
     account,
   };
 }

@@ -124,8 +124,10 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readi
     case "undetermined":
       return (
         `${prefix}${keyLabel(key)} may belong to a user with a console password (${holderLabel(holder)}), ` +
-        `but this could not be decided: ${finding.reason}. Reference the user resource directly ` +
-        `(user: user.name) so the link is visible, or run the policy again after the update.` +
+        `but this could not be decided: ${finding.reason}.` +
+        (finding.accountsInDoubt
+          ? ""
+          : ` Reference the user resource directly (user: user.name) so the link is visible, or run the policy again after the update.`) +
         exemptionNote(match)
       );
   }
@@ -203,6 +205,22 @@ export const NOT_APPLICABLE = {
   noConsolePassword: "the stack has no console password (no login profile, no aws-native user with loginProfile)",
   noAccessKey: "the stack has no IAM access key",
 } as const;
+
+/**
+ * The message when the per-resource policy finds the other half of a pair under the same user name,
+ * but cannot tell whether it is in the same account: advisory, nothing is denied.
+ */
+export function guardDoubtMessage(pair: PairFound, match: ExemptionMatch, run: GuardRun = "update"): string {
+  const { current, other, currentIsKey, accountDoubt } = pair;
+  const { userName } = current;
+  const earlier = run === "update" ? "earlier in this deployment" : "earlier in this run";
+  const mayExist = run === "update" ? "; it may already exist" : "";
+  const what = currentIsKey
+    ? `${keyLabel(current)} is for IAM user "${userName}", and ${holderLabel(other)}, which gives a user of that name a console password, was analyzed ${earlier}${mayExist}`
+    : `${capitalize(holderLabel(current))} gives IAM user "${userName}" a console password, and ${lowerFirst(keyLabel(other))} for a user of that name was analyzed ${earlier}${mayExist}`;
+  const prefix = match.active ? "[exempted] " : "";
+  return `${prefix}${what}, but whether they are the same user could not be decided: ${accountDoubt}. This finding is advisory, so nothing is denied.${exemptionNote(match)}`;
+}
 
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */
 export function checkFailedMessage(type: string, name: string, err: unknown): string {

@@ -36,6 +36,8 @@ export interface Owner {
   account: Account;
   /** Set when the owner could not be determined at all, saying why. */
   unresolved?: string;
+  /** With `unresolved`: the user resource the value may name (it depends on it and on other resources). */
+  maybeUserUrn?: string;
 }
 
 /** A console password for a user: a login profile, or an aws-native User with `loginProfile`. */

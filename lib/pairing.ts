@@ -1,20 +1,24 @@
 // The rule itself: which access keys are set up for a user who has a console password.
 
-import { compareAccounts, Sameness } from "./accounts";
+import { accountDoubt, compareAccounts, Sameness } from "./accounts";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
 import { nameKey } from "./users";
 
-/** Whether two owners are the same IAM user. */
+/**
+ * Whether two owners are the same IAM user. The same user resource is; otherwise known names are
+ * compared (ignoring case, as IAM does), and equal names are the same user when the accounts are the
+ * same: two user resources with one name in one account are one IAM user.
+ */
 export function sameUser(a: Owner, b: Owner): Sameness {
   if (a.unresolved !== undefined || b.unresolved !== undefined) {
     return compareAccounts(a.account, b.account) === "different" ? "different" : "unknown";
   }
-  if (a.userUrn !== undefined && b.userUrn !== undefined) {
-    return a.userUrn === b.userUrn ? "same" : "different";
-  }
+  if (a.userUrn !== undefined && a.userUrn === b.userUrn) return "same";
   if (a.userName !== undefined && b.userName !== undefined) {
     return nameKey(a.userName) === nameKey(b.userName) ? compareAccounts(a.account, b.account) : "different";
   }
+  // Two user resources, one name not known yet: creating both under one name would fail.
+  if (a.userUrn !== undefined && b.userUrn !== undefined) return "different";
   // A user resource whose name is not known yet, against a plain name: cannot rule it out.
   return compareAccounts(a.account, b.account) === "different" ? "different" : "unknown";
 }
@@ -25,7 +29,14 @@ export type KeyFinding =
   /** The same, but the key is inactive. */
   | { kind: "inactive-key"; key: AccessKeyRecord; holder: PasswordHolder; others: number }
   /** The key may belong to a console user, but the stack does not show it for certain. */
-  | { kind: "undetermined"; key: AccessKeyRecord; holder: PasswordHolder; reason: string };
+  | {
+      kind: "undetermined";
+      key: AccessKeyRecord;
+      holder: PasswordHolder;
+      reason: string;
+      /** Only the accounts are in doubt: the reason says what makes it certain. */
+      accountsInDoubt: boolean;
+    };
 
 /** Index of console passwords, so each key is compared only with plausible candidates. */
 export class PasswordIndex {
@@ -67,9 +78,14 @@ export class PasswordIndex {
     return hits;
   }
 
-  /** Holders that can only ever be "maybe" for a key: all of them when the key's user is unresolved. */
+  /**
+   * Holders that can only ever be "maybe" for a key: all of them when the key's user is unresolved,
+   * those of the user resource it may name first.
+   */
   vagueFor(owner: Owner): readonly PasswordHolder[] {
-    return owner.unresolved !== undefined ? this.all : this.vague;
+    if (owner.unresolved === undefined) return this.vague;
+    const likely = owner.maybeUserUrn !== undefined ? this.byUserUrn.get(owner.maybeUserUrn) : undefined;
+    return likely ? [...likely, ...this.all] : this.all;
   }
 }
 
@@ -90,7 +106,7 @@ function undeterminedReason(key: AccessKeyRecord, holder: PasswordHolder): strin
     return "whether the user's console password is set is not known yet";
   }
   if (key.owner.userName !== undefined && holder.owner.userName !== undefined) {
-    return "the user names match, but the two providers' credentials are not known yet, so the accounts may differ";
+    return accountDoubt(key.owner.account, holder.owner.account);
   }
   return "the user's name is not known yet";
 }
@@ -117,7 +133,13 @@ export function checkKey(key: AccessKeyRecord, passwords: PasswordIndex): KeyFin
     maybe = passwords.vagueFor(key.owner).find((holder) => sameUser(key.owner, holder.owner) !== "different");
   }
   if (maybe !== undefined) {
-    return { kind: "undetermined", key, holder: maybe, reason: undeterminedReason(key, maybe) };
+    const accountsInDoubt =
+      key.owner.unresolved === undefined &&
+      maybe.owner.unresolved === undefined &&
+      maybe.certainty === "yes" &&
+      key.owner.userName !== undefined &&
+      maybe.owner.userName !== undefined;
+    return { kind: "undetermined", key, holder: maybe, reason: undeterminedReason(key, maybe), accountsInDoubt };
   }
   return undefined;
 }

@@ -15,6 +15,7 @@ export function nameKey(userName: string): string {
  * (arn:aws:iam::123456789012:user/path/alice), which some programs pass by mistake.
  */
 export function parseUserName(value: string): string {
+  if (!value.startsWith("arn:")) return value;
   const arn = /^arn:[^:]+:iam::[^:]*:user\/(?:.*\/)?([^/]+)$/.exec(value);
   return arn ? arn[1] : value;
 }
@@ -61,10 +62,12 @@ export class UserDirectory {
     return this.byUrn.get(urn);
   }
 
-  /** The managed user with this name in this account, when there is exactly one certain match. */
+  /**
+   * The managed user with this name in this account, when one is certainly there. Several user
+   * resources with one name (ignoring case) in one account are one IAM user: any of them stands for it.
+   */
   findByName(userName: string, account: Account): UserRecord | undefined {
     const candidates = this.byName.get(nameKey(userName)) ?? [];
-    const same = candidates.filter((u) => compareAccounts(u.account, account) === "same");
-    return same.length === 1 ? same[0] : undefined;
+    return candidates.find((u) => compareAccounts(u.account, account) === "same");
   }
 }

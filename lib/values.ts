@@ -58,6 +58,12 @@ export function read(obj: unknown, key: string | number): unknown {
   if (obj === null || typeof obj !== "object") {
     return undefined;
   }
+  // The SDK's proxy has no getOwnPropertyDescriptor trap: the descriptor is the target's, so the
+  // raw value is read without the proxy's per-read work (a new proxy per object, an Error per
+  // unknown), and `unwrap` recognizes the unknown sentinels itself.
+  const desc = Object.getOwnPropertyDescriptor(obj, key);
+  if (desc === undefined) return undefined;
+  if ("value" in desc) return unwrap(desc.value);
   let value: unknown;
   try {
     value = (obj as Record<string | number, unknown>)[key];

@@ -9,7 +9,7 @@ import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy
 import { inlineLoginProfile } from "../lib/console-password";
 import { deploymentMemory, halfOf } from "../lib/deployment-memory";
 import { findExemption, scopeOfUrn } from "../lib/exemptions";
-import { checkFailedMessage, guardMessage, GuardRun, NOT_APPLICABLE } from "../lib/messages";
+import { checkFailedMessage, guardDoubtMessage, guardMessage, GuardRun, NOT_APPLICABLE } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { RELEVANT_TYPES, TYPES } from "../lib/types";
 
@@ -43,8 +43,8 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
   description:
     "Checks each IAM login profile, aws-native User with loginProfile and access key as the engine analyzes it, " +
     "and reports whichever half of a console-password/access-key pair for the same user (same name, same account) " +
-    "comes second; in an update a mandatory finding denies that resource's step. Covers `pulumi up --skip-preview`, " +
-    "where the stack policy only runs after the steps.",
+    "comes second; in an update a mandatory finding denies that resource's step. The same name behind accounts it " +
+    "cannot tell apart is advisory. Covers `pulumi up --skip-preview`, where the stack policy only runs after the steps.",
   ...RULE_METADATA,
   validateResource: (args, reportViolation) => {
     const run = currentRun();
@@ -59,8 +59,12 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
         // The stack policy reports config problems, but it never runs when this denial stops the update.
         const problems =
           exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
-        const message = guardMessage(pair, match, run === "preview" ? "update" : run) + problems;
-        report(reportViolation, message, args.urn, !pair.keyActive || match.active !== undefined);
+        // Same name, but the accounts may differ: advisory, saying what would make it certain.
+        const doubt = pair.accountDoubt !== undefined;
+        const guardRun = run === "preview" ? "update" : run;
+        const message =
+          (doubt ? guardDoubtMessage(pair, match, guardRun) : guardMessage(pair, match, guardRun)) + problems;
+        report(reportViolation, message, args.urn, doubt || !pair.keyActive || match.active !== undefined);
       }
     } catch (err) {
       // A bug here must not turn into a gRPC error that aborts the whole deployment.

@@ -2,6 +2,7 @@
 // during an update (inputs known). Shared by the unit spec and the end-to-end spec.
 
 import { StackBuilder } from "../helpers/stack";
+import { EVIDENCE } from "./evidence";
 import { Expected } from "./stack-cases";
 
 export interface GuardCase {
@@ -75,15 +76,61 @@ export const GUARD_CASES: GuardCase[] = [
     },
     expect: [],
   },
+  // Accounts decided by evidence (lib/accounts.ts): the same stacks and answers as in stack-cases.ts.
   {
-    name: "does not pair the same user name in two accounts",
-    build(s) {
-      const a = s.provider("account-a", { profile: "team-a" });
-      const b = s.provider("account-b", { profile: "team-b" });
-      s.loginProfile("alice-a-login", "alice", { provider: a });
-      s.accessKey("alice-b-key", "alice", { provider: b });
-    },
+    name: "advises when the same user name is behind two providers whose accounts it cannot tell apart",
+    build: EVIDENCE.twoProfilesNoAccountIds,
+    expect: [advise("alice-b-key", "cannot tell", 'provider "account-a"', "`allowedAccountIds`", "nothing is denied")],
+  },
+  {
+    name: "does not pair the same user name in two accounts each provider states",
+    build: EVIDENCE.twoProfilesStatedAccounts,
     expect: [],
+  },
+  {
+    name: "denies a console user's key behind a region-only provider when stack config pins the default provider",
+    build: EVIDENCE.pinnedDefaultAndRegionProvider,
+    expect: [deny("ops-deploy-key", 'IAM user "ops"')],
+  },
+  {
+    name: "denies a console user's key when the other provider only adds allowedAccountIds",
+    build: EVIDENCE.providerOnlyAddsAllowedAccountIds,
+    expect: [deny("ops-key")],
+  },
+  {
+    name: "advises when console users are managed through a role and the key uses the default credentials",
+    build: EVIDENCE.roleProviderAndDefaultCredentials,
+    expect: [advise("pia-key", "cannot tell", 'provider "iam-admin"', "`aws:allowedAccountIds`")],
+  },
+  {
+    name: "denies when the default provider's allowedAccountIds names the account of the role the other assumes",
+    build: EVIDENCE.roleProviderAndPinnedDefault,
+    expect: [deny("pia-key")],
+  },
+  {
+    name: "does not pair when the role's account and the other provider's allowedAccountIds differ",
+    build: EVIDENCE.roleProviderAndOtherAccount,
+    expect: [],
+  },
+  {
+    name: "does not pair a key whose user, built from a console user's name and another resource, names another user",
+    build: EVIDENCE.robotNamedAfterConsoleUser,
+    expect: [],
+  },
+  {
+    name: "denies a key built from a console user's name and another resource when its value names that user",
+    build: EVIDENCE.valueNamesConsoleUser,
+    expect: [deny("jane-key")],
+  },
+  {
+    name: "pairs a classic user and an aws-native user of one name in one account as one user",
+    build: EVIDENCE.classicAndNativeUserOfOneName,
+    expect: [deny("bob-key", 'IAM user "bob"')],
+  },
+  {
+    name: "pairs user resources whose names differ only in case as one user",
+    build: EVIDENCE.usersDifferingInCase,
+    expect: [deny("frank-key")],
   },
   {
     name: "pairs the same user name behind providers with the same credentials",

@@ -2,6 +2,7 @@
 // end-to-end spec that sends the same stacks to the real pack over gRPC.
 
 import { ACCOUNT_ID, combine, list, Mode, StackBuilder } from "../helpers/stack";
+import { EVIDENCE } from "./evidence";
 import { secret, unknown, unknownObject } from "../helpers/wire";
 
 export type Level = "mandatory" | "advisory";
@@ -204,7 +205,7 @@ export const STACK_CASES: StackCase[] = [
     expect: [deny("alice-key")],
   },
   {
-    name: "does not pair the same user name in two accounts",
+    name: "advises when the same user name is behind two providers whose accounts it cannot tell apart",
     build(s) {
       const a = s.provider("account-a", { profile: "team-a" });
       const b = s.provider("account-b", { profile: "team-b" });
@@ -214,7 +215,10 @@ export const STACK_CASES: StackCase[] = [
       s.accessKey("alice-b-key", aliceB.out("name"), { provider: b });
       s.accessKey("alice-b-key-literal", "alice", { provider: b });
     },
-    expect: [],
+    expect: [
+      advise("alice-b-key", "cannot tell", 'provider "account-a"', 'provider "account-b"', "`allowedAccountIds`"),
+      advise("alice-b-key-literal", "cannot tell", "`allowedAccountIds`"),
+    ],
   },
   {
     name: "pairs names behind two providers with the same credentials in different regions",
@@ -246,7 +250,10 @@ export const STACK_CASES: StackCase[] = [
       s.loginProfile("gil-login", "gil");
       s.accessKey("gil-key", "gil", { provider: computed });
     },
-    expect: { preview: [advise("gil-key", "accounts may differ")], update: [] },
+    expect: {
+      preview: [advise("gil-key", 'settings of provider "computed" are not known yet', "accounts may differ")],
+      update: [advise("gil-key", "cannot tell", "use different credential settings")],
+    },
   },
   {
     name: "pairs a classic key with an aws-native user's inline login profile",
@@ -379,6 +386,69 @@ export const STACK_CASES: StackCase[] = [
       advise("null-key", "no `user` value"),
       deny("odd-status-key"),
     ],
+  },
+  // Accounts decided by evidence (lib/accounts.ts); the same stacks are in guard-cases.ts.
+  {
+    name: "denies a console user's key behind a region-only provider when stack config pins the default provider",
+    build: EVIDENCE.pinnedDefaultAndRegionProvider,
+    expect: [deny("ops-deploy-key", 'IAM user "ops"', 'login profile "ops-login"')],
+  },
+  {
+    name: "denies a console user's key when the other provider only adds allowedAccountIds",
+    build: EVIDENCE.providerOnlyAddsAllowedAccountIds,
+    expect: [deny("ops-key", 'IAM user "ops"')],
+  },
+  {
+    name: "advises when console users are managed through a role and the key uses the default credentials",
+    build: EVIDENCE.roleProviderAndDefaultCredentials,
+    expect: [
+      advise(
+        "pia-key",
+        "cannot tell",
+        'provider "iam-admin"',
+        "the default aws provider",
+        "`allowedAccountIds`",
+        "`aws:allowedAccountIds`",
+      ),
+    ],
+  },
+  {
+    name: "denies when the default provider's allowedAccountIds names the account of the role the other assumes",
+    build: EVIDENCE.roleProviderAndPinnedDefault,
+    expect: [deny("pia-key", 'IAM user "pia"')],
+  },
+  {
+    name: "does not pair when the role's account and the other provider's allowedAccountIds differ",
+    build: EVIDENCE.roleProviderAndOtherAccount,
+    expect: [],
+  },
+  {
+    name: "does not pair the same user name in two accounts each provider states",
+    build: EVIDENCE.twoProfilesStatedAccounts,
+    expect: [],
+  },
+  {
+    name: "advises, not denies, a key whose unknown user is built from a console user's name and another resource",
+    build: EVIDENCE.robotNamedAfterConsoleUser,
+    expect: {
+      preview: [advise("jane-ci-key", 'IAM user "jane"', '"suffix"', "may name that user or another one")],
+      update: [],
+    },
+  },
+  {
+    name: "denies a key built from a console user's name and another resource when its value names that user",
+    build: EVIDENCE.valueNamesConsoleUser,
+    expect: [deny("jane-key", 'IAM user "jane"')],
+  },
+  {
+    name: "pairs a classic user and an aws-native user of one name in one account as one user",
+    build: EVIDENCE.classicAndNativeUserOfOneName,
+    expect: [deny("bob-key", 'IAM user "bob"', 'inline loginProfile of aws-native user "bob-console"')],
+  },
+  {
+    name: "pairs user resources whose names differ only in case as one user",
+    build: EVIDENCE.usersDifferingInCase,
+    expect: [deny("frank-key", 'login profile "frank-login"')],
   },
   {
     name: "ignores resources of other providers and types",

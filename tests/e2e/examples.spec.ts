@@ -131,6 +131,30 @@ describe("example programs through the policy pack", function () {
       assert.strictEqual(key.provider?.props.skipCredentialsValidation, "false");
     });
 
+    it("two accounts are certain through allowedAccountIds: without them the sandbox key is advisory", async () => {
+      for (const mode of MODES) {
+        const specs = specsOf(recordOf("compliant-same-name-two-accounts", mode));
+        const sandbox = specs.find((s) => s.name === "sandbox")!;
+        // The aws SDK sends the list JSON-encoded, as the pack reads it.
+        assert.strictEqual(sandbox.inputs.allowedAccountIds, '["222222222222"]');
+        const unpinned = specs.map((s) => {
+          if (!s.provider) return s;
+          const { allowedAccountIds: _dropped, ...props } = s.provider.props;
+          return { ...s, provider: { ...s.provider, props } };
+        });
+        const { analyze, stack } = await deploy(packs.get(mode)!, unpinned);
+        const advice = [...analyze, ...stack].filter((d) => d.message.includes("cannot tell"));
+        // The per-resource policy skips previews; the stack policy answers in both modes.
+        const expected = mode === "preview" ? 1 : 2;
+        assert.strictEqual(advice.length, expected, JSON.stringify(advice));
+        for (const d of advice) {
+          assert.strictEqual(d.enforcementLevel, "advisory");
+          assert.ok(d.urn.endsWith("::alice-sandbox-key"), d.urn);
+          assert.ok(d.message.includes("`allowedAccountIds`"), d.message);
+        }
+      }
+    });
+
     it("leaves computed outputs unknown in preview and fills them in update, secrets staying secret", () => {
       const previewKey = specNamed("violating-user-profile-key", "preview", "alice-key");
       const updateKey = specNamed("violating-user-profile-key", "update", "alice-key");

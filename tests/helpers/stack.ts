@@ -57,6 +57,7 @@ export class StackBuilder {
   readonly mode: Mode;
   readonly resources: ResourceSpec[] = [];
   private readonly defaults = new Map<string, ProviderSpec>();
+  private readonly packageConfig = new Map<string, Record<string, unknown>>();
   private readonly stackUrn: string;
   private counter = 0;
 
@@ -87,6 +88,15 @@ export class StackBuilder {
     return spec;
   }
 
+  /**
+   * Stack config of a package (`aws:allowedAccountIds`): the engine gives it to the default provider
+   * as its inputs (pkg/resource/deploy/default_providers.go, newRegisterDefaultProviderEvent). Non-string
+   * values arrive JSON-encoded, as the aws provider's config reads them. Call before the first resource.
+   */
+  config(pkg: string, props: Record<string, unknown>): void {
+    this.packageConfig.set(pkg, { ...this.packageConfig.get(pkg), ...props });
+  }
+
   /** The default provider of a package, registered on first use as the engine does. */
   defaultProvider(pkg: string): ProviderSpec {
     let p = this.defaults.get(pkg);
@@ -97,7 +107,7 @@ export class StackBuilder {
         type,
         name,
         urn: this.urn(type, name),
-        props: { region: "us-east-1", version: name.slice(8).replace(/_/g, ".") },
+        props: { region: "us-east-1", ...this.packageConfig.get(pkg), version: name.slice(8).replace(/_/g, ".") },
       };
       this.resources.push({ type, name, urn: p.urn, inputs: p.props, outputs: p.props });
       this.defaults.set(pkg, p);

@@ -14,7 +14,7 @@ import { blockPairBeforeCreation } from "../../policies/block-pair-before-creati
 import { analyzeStack, Report } from "../../lib/stack-analysis";
 import { Diagnostic, PackProcess } from "../helpers/pack";
 import { resourceView, stackView } from "../helpers/sdk-view";
-import { ACCOUNT_ID, Handle, Mode, PASSWORD, SECRET_KEY, StackBuilder } from "../helpers/stack";
+import { ACCOUNT_ID, combine, Handle, Mode, PASSWORD, SECRET_KEY, StackBuilder } from "../helpers/stack";
 import { ProviderSpec, ResourceSpec, secret, unknown, unknownArray, unknownObject } from "../helpers/wire";
 
 const STACK_POLICY = "cis-1-11-no-access-key-with-console-password";
@@ -22,7 +22,9 @@ const NOW = Date.UTC(2026, 10, 22, 12);
 // Distinct two-character prefixes: the exemption generator uses "<prefix>*" patterns.
 const NAMES = ["alice", "bob", "carol", "dave", "j.doe", "ops+ci@acme.io"];
 const REGIONS = ["us-east-1", "eu-west-1", "ap-south-1"];
-const KINDS = ["none", "profile", "role", "key", "allowed", "files"] as const;
+// How an account's providers are set up. "allowed1"/"allowedN" add `allowedAccountIds` (one id, or
+// the account's id and a shared one) to a profile.
+const KINDS = ["none", "profile", "role", "key", "allowed1", "allowedN", "files"] as const;
 type CredKind = (typeof KINDS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +75,8 @@ interface KeyPlan extends RefPlan {
   status: number;
   /** Unknown plain user name (preview): unresolvable. */
   userUnknown: boolean;
+  /** The user value also depends on another resource (a random suffix). */
+  mixed: boolean;
 }
 
 interface OddPlan {
@@ -92,6 +96,8 @@ interface ExemptionPlan {
 interface Plan {
   mode: Mode;
   accounts: CredKind[];
+  /** Stack config `aws:allowedAccountIds` (and aws-native's) pins the default providers' account. */
+  pinDefault: boolean;
   providers: ProviderPlan[];
   persons: PersonPlan[];
   profiles: RefPlan[];
@@ -133,6 +139,7 @@ function planArb(opts: Options): fc.Arbitrary<Plan> {
   return fc.record({
     mode: fc.constant(opts.mode),
     accounts: fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 3 }),
+    pinDefault: fc.boolean(),
     providers: fc.array(
       fc.record({
         account: small,
@@ -167,6 +174,7 @@ function planArb(opts: Options): fc.Arbitrary<Plan> {
         native: fc.boolean(),
         status: fc.nat({ max: opts.unknowns ? 7 : 6 }),
         userUnknown: flag,
+        mixed: fc.boolean(),
       }),
       { maxLength: 6 },
     ),
@@ -192,6 +200,9 @@ interface TruthKey {
   /** `${account}/${lower-case name}` */
   person: string;
   name: string;
+  account: string;
+  /** Its user depends on a user resource and another resource and is not known yet. */
+  pending: boolean;
   /** Eventual status: inactive only when it is a known "inactive" string. */
   inactive: boolean;
 }
@@ -201,6 +212,7 @@ interface TruthHalf {
   urn: string;
   person: string;
   name: string;
+  account: string;
   isKey: boolean;
   active: boolean;
 }
@@ -212,6 +224,8 @@ interface Built {
   keys: TruthKey[];
   /** Persons that get a console password (a login profile or an aws-native loginProfile). */
   consoleUsers: Set<string>;
+  /** What the providers' settings say about two accounts (keys as in `accountKey`). */
+  relation(a: string, b: string): Relation;
   /** URNs of keys the generator made odd or unresolvable: the model says nothing about them. */
   oddKeys: Set<string>;
   exemption?: { users: string[]; reason: string; expires: string; matches(name: string): boolean };
@@ -238,6 +252,32 @@ function accountId(index: number): string {
   return `${100000000000 + index * 111}`;
 }
 
+const DEFAULT_ACCOUNT_ID = "555555555555";
+const SHARED_ACCOUNT_ID = "999999999999";
+
+type Relation = "same" | "different" | "unknown";
+
+/**
+ * The reference account model, from the rule's statement: accounts that state account ids are
+ * compared by them (one id each, or lists with no id in common); otherwise only the same credential
+ * source is the same account; anything else cannot be told. Accounts of the generator are distinct
+ * and their credential sources too, so "same" is only ever an account with itself.
+ */
+function relation(plan: Plan, a: string, b: string): Relation {
+  if (a === b) return "same";
+  const ids = (account: string): string[] | undefined => {
+    if (account === "default") return plan.pinDefault ? [DEFAULT_ACCOUNT_ID] : undefined;
+    const index = Number(account.slice(1));
+    const kind = plan.accounts[index];
+    if (kind === "role" || kind === "allowed1") return [accountId(index)];
+    if (kind === "allowedN") return [accountId(index), SHARED_ACCOUNT_ID];
+    return undefined;
+  };
+  const [ia, ib] = [ids(a), ids(b)];
+  if (ia && ib && !ia.some((id) => ib.includes(id))) return "different";
+  return "unknown";
+}
+
 /** The credential settings of a provider: equal for providers of one account, up to encoding. */
 function credentialSettings(plan: Plan, p: ProviderPlan, secrets: string[]): Record<string, unknown> {
   const index = p.account % plan.accounts.length;
@@ -247,7 +287,8 @@ function credentialSettings(plan: Plan, p: ProviderPlan, secrets: string[]): Rec
   const hide = (v: unknown) => (!p.unknownCreds ? v : Array.isArray(v) ? unknownArray : unknown);
   switch (kind) {
     case "none":
-      return {};
+      // Ambient credentials, as the default providers'; pinned like them.
+      return plan.pinDefault ? { allowedAccountIds: hide(enc([DEFAULT_ACCOUNT_ID])) } : {};
     case "profile":
       return { profile: hide(`team-${index}`) };
     case "role": {
@@ -259,9 +300,11 @@ function credentialSettings(plan: Plan, p: ProviderPlan, secrets: string[]): Rec
       const accessKey = p.secretAccessKey ? secret(plan.accessKeys[index]) : plan.accessKeys[index];
       return { accessKey: hide(accessKey), secretKey: secret(plan.secretKeys[index]) };
     }
-    case "allowed": {
-      const ids = [accountId(index), "999999999999"];
-      return { allowedAccountIds: hide(enc(p.reverse ? ids.reverse() : ids)) };
+    case "allowed1":
+      return { profile: `team-${index}`, allowedAccountIds: hide(enc([accountId(index)])) };
+    case "allowedN": {
+      const ids = [accountId(index), SHARED_ACCOUNT_ID];
+      return { profile: `team-${index}`, allowedAccountIds: hide(enc(p.reverse ? ids.reverse() : ids)) };
     }
     case "files":
       return { sharedCredentialsFiles: hide(enc([`/ci/credentials-${index}`])) };
@@ -285,6 +328,10 @@ function materialize(plan: Plan): Built {
   const b = new StackBuilder({ mode: plan.mode, stack: "dev", project: "app" });
   const secrets = [PASSWORD, SECRET_KEY];
   const slots = plan.providers.length + 1;
+  if (plan.pinDefault) {
+    // Stack config reaches the default providers JSON-encoded.
+    for (const pkg of ["aws", "aws-native"]) b.config(pkg, { allowedAccountIds: JSON.stringify([DEFAULT_ACCOUNT_ID]) });
+  }
 
   // Explicit providers are created per package on first use; slot 0 is the default provider.
   const explicit = new Map<string, ProviderSpec>();
@@ -359,7 +406,7 @@ function materialize(plan: Plan): Built {
       // An unknown loginProfile is taken to be set in the end.
       if (pp.nativeLogin !== 0) consoleUsers.add(id);
       if (pp.nativeLogin === 1) {
-        halves.set(handle.spec.urn, { urn: handle.spec.urn, person: id, name, isKey: false, active: true });
+        halves.set(handle.spec.urn, { urn: handle.spec.urn, person: id, name, account, isKey: false, active: true });
       }
     }
   });
@@ -385,7 +432,14 @@ function materialize(plan: Plan): Built {
       existing: r.existing,
     });
     consoleUsers.add(person.id);
-    halves.set(h.spec.urn, { urn: h.spec.urn, person: person.id, name: person.name, isKey: false, active: true });
+    halves.set(h.spec.urn, {
+      urn: h.spec.urn,
+      person: person.id,
+      name: person.name,
+      account: person.account,
+      isKey: false,
+      active: true,
+    });
   });
 
   const STATUSES: unknown[] = [undefined, undefined, "Active", "Inactive", "inactive", "INACTIVE", 7, unknown];
@@ -395,17 +449,33 @@ function materialize(plan: Plan): Built {
     const person = pick(personList, k.person);
     const slot = slotIn(person.account, k.slotChoice);
     const status = STATUSES[k.status];
-    const value = k.userUnknown ? unknown : userValue(person, k);
+    let value = k.userUnknown ? unknown : userValue(person, k);
+    let pending = false;
+    if (k.mixed && !k.userUnknown && person.user) {
+      // `${user.name}${suffix.hex}`-like: from the user resource and a suffix; its known value names the person.
+      const suffix = b.other("random:index/randomId:RandomId", `sfx${i}`, { byteLength: 2 }, { existing: k.existing });
+      pending = plan.mode === "preview" && !k.existing;
+      const shown = caseVariant(person.name, k.nameCase);
+      value = combine(pending ? unknown : shown, person.user.handle.out("id"), suffix.out("hex"));
+    }
     const common = { parent: parentOf(k.parent), existing: k.existing, status };
     const handle = k.native
       ? b.nativeAccessKey(`nk${i}`, value, { ...common, provider: providerFor(slot, "aws-native") })
       : b.accessKey(`k${i}`, value, { ...common, provider: providerFor(slot, "aws") });
     const inactive = typeof status === "string" && status.toLowerCase() === "inactive";
-    keys.push({ urn: handle.spec.urn, person: person.id, name: person.name, inactive });
+    keys.push({
+      urn: handle.spec.urn,
+      person: person.id,
+      name: person.name,
+      account: person.account,
+      pending,
+      inactive,
+    });
     halves.set(handle.spec.urn, {
       urn: handle.spec.urn,
       person: person.id,
       name: person.name,
+      account: person.account,
       isKey: true,
       active: !inactive,
     });
@@ -465,6 +535,7 @@ function materialize(plan: Plan): Built {
     halves,
     keys,
     consoleUsers,
+    relation: (x, y) => relation(plan, x, y),
     oddKeys,
     exemption,
     secrets,
@@ -475,6 +546,8 @@ function materialize(plan: Plan): Built {
 // ---------------------------------------------------------------------------------------------
 // The reference model, written from the rule: an access key is a finding when its user gets a
 // console password in the stack; mandatory when the key is active and the user not exempted.
+// Advisory when a console user of the same name is in an account the providers cannot tell apart
+// from the key's, or when the key's user is not known yet and may be a console user's.
 
 interface Expectation {
   mandatory: Set<string>;
@@ -484,10 +557,18 @@ interface Expectation {
 function model(built: Built): Expectation {
   const mandatory = new Set<string>();
   const advisory = new Set<string>();
+  const consolePersons = [...built.consoleUsers].map((id) => ({ account: id.split("/")[0], name: id.split("/")[1] }));
   for (const k of built.keys) {
-    if (!built.consoleUsers.has(k.person)) continue;
-    const exempted = built.exemption?.matches(k.name) ?? false;
-    (k.inactive || exempted ? advisory : mandatory).add(k.urn);
+    if (k.pending) {
+      if (consolePersons.some((c) => built.relation(k.account, c.account) !== "different")) advisory.add(k.urn);
+      continue;
+    }
+    if (built.consoleUsers.has(k.person)) {
+      const exempted = built.exemption?.matches(k.name) ?? false;
+      (k.inactive || exempted ? advisory : mandatory).add(k.urn);
+    } else if (consolePersons.some((c) => c.name === k.name && built.relation(k.account, c.account) === "unknown")) {
+      advisory.add(k.urn);
+    }
   }
   return { mandatory, advisory };
 }
@@ -504,9 +585,13 @@ function guardModel(built: Built): Expectation {
   for (const spec of built.specs) {
     const half = built.halves.get(spec.urn);
     if (!half) continue;
-    const others = seen.filter((o) => o.person === half.person && o.isKey !== half.isKey);
+    const named = seen.filter((o) => o.name === half.name && o.isKey !== half.isKey);
+    const others = named.filter((o) => o.person === half.person);
     seen.push(half);
-    if (others.length === 0) continue;
+    if (others.length === 0) {
+      if (named.some((o) => built.relation(half.account, o.account) === "unknown")) advisory.add(half.urn);
+      continue;
+    }
     const activeKey = half.isKey ? half.active : others.some((o) => o.active);
     const exempted = built.exemption?.matches(half.name) ?? false;
     (activeKey && !exempted ? mandatory : advisory).add(half.urn);

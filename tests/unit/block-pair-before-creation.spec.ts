@@ -13,7 +13,7 @@ function pairsFound(memory: DeploymentMemory, s: StackBuilder) {
   for (const spec of s.custom) {
     const pair = memory.record(resourceView(spec));
     if (!pair) continue;
-    found.push({ on: spec.name, level: pair.keyActive ? "mandatory" : "advisory" });
+    found.push({ on: spec.name, level: pair.keyActive && pair.accountDoubt === undefined ? "mandatory" : "advisory" });
   }
   return found;
 }

@@ -1,14 +1,14 @@
 // Shared modules, one behaviour at a time: accounts, exemptions, safe reading, owners.
 
 import * as assert from "assert";
-import { accountOf, compareAccounts } from "../../lib/accounts";
+import { accountDoubt, accountOf, compareAccounts } from "../../lib/accounts";
 import { findExemption, parseExemptions, scopeOfUrn } from "../../lib/exemptions";
 import { TYPES } from "../../lib/types";
 import { parseUserName } from "../../lib/users";
 import { read, readString, UNKNOWN } from "../../lib/values";
 import { stackView } from "../helpers/sdk-view";
 import { StackBuilder } from "../helpers/stack";
-import { secret, unknown } from "../helpers/wire";
+import { secret, unknown, UNKNOWN_OBJECT_WIRE } from "../helpers/wire";
 
 /** A provider as a stack policy sees it, built through the SDK's deserializer. */
 function providerView(props: Record<string, unknown>, name = "p") {
@@ -18,14 +18,18 @@ function providerView(props: Record<string, unknown>, name = "p") {
 }
 
 describe("accounts: which AWS account a provider reaches", () => {
+  const ids = (...list: string[]) => JSON.stringify(list);
+  const roles = (...accounts: string[]) =>
+    JSON.stringify(accounts.map((a) => ({ roleArn: `arn:aws:iam::${a}:role/x` })));
+  const [A1, A2, A3] = ["111111111111", "222222222222", "333333333333"];
   const cases: Array<{ name: string; a: Record<string, unknown>; b: Record<string, unknown>; expect: string }> = [
+    // Credential source: the settings that choose credentials.
     {
       name: "same profile, different regions: same account",
       a: { profile: "p", region: "us-east-1" },
       b: { profile: "p", region: "eu-west-1" },
       expect: "same",
     },
-    { name: "different profiles: different accounts", a: { profile: "a" }, b: { profile: "b" }, expect: "different" },
     {
       name: "no credential settings on either: same ambient account",
       a: { region: "us-east-1" },
@@ -33,27 +37,27 @@ describe("accounts: which AWS account a provider reaches", () => {
       expect: "same",
     },
     {
-      name: "roles to assume decide, JSON-encoded as the aws provider sends them",
-      a: { assumeRoles: '[{"roleArn":"arn:aws:iam::1:role/x","sessionName":"a"}]' },
-      b: { assumeRoles: [{ roleArn: "arn:aws:iam::1:role/x", sessionName: "b" }] },
+      name: "allowedAccountIds on one side only chooses no credentials: same account",
+      a: { allowedAccountIds: ids(A1) },
+      b: { region: "us-west-2" },
       expect: "same",
     },
     {
-      name: "different roles: different accounts",
-      a: { assumeRoles: '[{"roleArn":"arn:aws:iam::1:role/x"}]' },
-      b: { assumeRoles: '[{"roleArn":"arn:aws:iam::2:role/x"}]' },
-      expect: "different",
+      name: "endpoints, tags, version and skip flags choose no credentials: same account",
+      a: { profile: "p", endpoints: '[{"iam":"http://localhost"}]', defaultTags: '{"tags":{"a":"b"}}' },
+      b: { profile: "p", skipCredentialsValidation: "true", version: "6.0.0" },
+      expect: "same",
+    },
+    {
+      name: "roles to assume decide, JSON-encoded as the aws provider sends them",
+      a: { assumeRoles: '[{"roleArn":"arn:aws:iam::111111111111:role/x","sessionName":"a"}]' },
+      b: { assumeRoles: [{ roleArn: "arn:aws:iam::111111111111:role/x", sessionName: "b" }] },
+      expect: "same",
     },
     {
       name: "aws-native roleArn equals aws assumeRoles",
-      a: { roleArn: "arn:aws:iam::1:role/x" },
-      b: { assumeRoles: '[{"roleArn":"arn:aws:iam::1:role/x"}]' },
-      expect: "same",
-    },
-    {
-      name: "allowed account ids in any order",
-      a: { allowedAccountIds: '["2","1"]' },
-      b: { allowedAccountIds: ["1", "2"] },
+      a: { roleArn: "arn:aws:iam::111111111111:role/x" },
+      b: { assumeRoles: '[{"roleArn":"arn:aws:iam::111111111111:role/x"}]' },
       expect: "same",
     },
     {
@@ -62,8 +66,124 @@ describe("accounts: which AWS account a provider reaches", () => {
       b: { accessKey: "AKIA1" },
       expect: "same",
     },
-    { name: "different static keys", a: { accessKey: "AKIA1" }, b: { accessKey: "AKIA2" }, expect: "different" },
-    { name: "an unknown setting: cannot tell", a: { profile: unknown }, b: { profile: "p" }, expect: "unknown" },
+    {
+      name: "same shared credentials file, written as a list or as one string",
+      a: { sharedCredentialsFiles: '["/ci/creds"]' },
+      b: { sharedCredentialsFile: "/ci/creds" },
+      expect: "same",
+    },
+    // Different credential sources without stated account ids: no evidence either way.
+    { name: "different profiles: cannot tell", a: { profile: "a" }, b: { profile: "b" }, expect: "unknown" },
+    {
+      name: "different static keys: cannot tell",
+      a: { accessKey: "AKIA1" },
+      b: { accessKey: "AKIA2" },
+      expect: "unknown",
+    },
+    {
+      name: "a role in a known account against ambient credentials: cannot tell",
+      a: { assumeRoles: roles(A1) },
+      b: {},
+      expect: "unknown",
+    },
+    {
+      name: "several allowed ids that overlap: cannot tell",
+      a: { profile: "a", allowedAccountIds: ids(A1, A2) },
+      b: { profile: "b", allowedAccountIds: ids(A2, A3) },
+      expect: "unknown",
+    },
+    // Stated account ids.
+    {
+      name: "different role accounts: different accounts",
+      a: { assumeRoles: roles(A1) },
+      b: { assumeRoles: roles(A2) },
+      expect: "different",
+    },
+    {
+      name: "the last role of a chain decides",
+      a: { assumeRoles: roles(A2, A1) },
+      b: { profile: "x", allowedAccountIds: ids(A1) },
+      expect: "same",
+    },
+    {
+      name: "web identity's role when no role is chained on it",
+      a: { assumeRoleWithWebIdentity: JSON.stringify({ roleArn: `arn:aws:iam::${A1}:role/ci` }) },
+      b: { assumeRoleWithWebIdentity: JSON.stringify({ roleArn: `arn:aws:iam::${A2}:role/ci` }) },
+      expect: "different",
+    },
+    {
+      name: "one allowed id on each side, equal, different credentials: same account",
+      a: { profile: "a", allowedAccountIds: ids(A1) },
+      b: { profile: "b", allowedAccountIds: [A1] },
+      expect: "same",
+    },
+    {
+      name: "one allowed id on each side, different: different accounts",
+      a: { allowedAccountIds: ids(A1) },
+      b: { allowedAccountIds: ids(A2) },
+      expect: "different",
+    },
+    {
+      name: "allowed id lists with no id in common: different accounts",
+      a: { profile: "a", allowedAccountIds: ids(A1, A2) },
+      b: { profile: "b", allowedAccountIds: ids(A3) },
+      expect: "different",
+    },
+    {
+      name: "a role's account the other provider forbids: different accounts",
+      a: { assumeRoles: roles(A1) },
+      b: { forbiddenAccountIds: ids(A1) },
+      expect: "different",
+    },
+    {
+      name: "forbiddenAccountIds alone proves nothing",
+      a: { profile: "a", forbiddenAccountIds: ids(A1) },
+      b: { profile: "b" },
+      expect: "unknown",
+    },
+    {
+      name: "a role's account equal to the other's allowed id: same account",
+      a: { assumeRoles: roles(A1) },
+      b: { allowedAccountIds: ids(A1) },
+      expect: "same",
+    },
+    {
+      name: "an id written as a YAML number keeps its leading zero",
+      a: { allowedAccountIds: "[12345678901]" },
+      b: { profile: "b", allowedAccountIds: ids("012345678901") },
+      expect: "same",
+    },
+    // Unknown settings (preview) are no evidence.
+    {
+      name: "an unknown credential setting: cannot tell",
+      a: { profile: unknown },
+      b: { profile: "p" },
+      expect: "unknown",
+    },
+    {
+      name: "an unknown credential setting, account ids stated and equal: same account",
+      a: { profile: unknown, allowedAccountIds: ids(A1) },
+      b: { profile: "p", allowedAccountIds: ids(A1) },
+      expect: "same",
+    },
+    {
+      name: "unknown allowedAccountIds, same credentials: same account",
+      a: { profile: "p", allowedAccountIds: unknown },
+      b: { profile: "p", allowedAccountIds: ids(A2) },
+      expect: "same",
+    },
+    {
+      name: "unknown allowedAccountIds, different credentials: cannot tell",
+      a: { profile: "a", allowedAccountIds: unknown },
+      b: { profile: "b", allowedAccountIds: ids(A2) },
+      expect: "unknown",
+    },
+    {
+      name: "an odd allowedAccountIds is no evidence",
+      a: { profile: "a", allowedAccountIds: '{"x":1}' },
+      b: { profile: "b", allowedAccountIds: ids(A2) },
+      expect: "unknown",
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -72,6 +192,22 @@ describe("accounts: which AWS account a provider reaches", () => {
       assert.strictEqual(compareAccounts(a, b), c.expect);
     });
   }
+
+  it("says why it cannot tell and what would make it certain", () => {
+    const a = accountOf(providerView({ profile: "a" }, "a"));
+    const b = accountOf(providerView({}, "default_7_48_0"));
+    const doubt = accountDoubt(a, b);
+    assert.match(doubt, /provider "a" and the default aws provider use different credential settings/);
+    assert.match(doubt, /`allowedAccountIds`.*both providers/);
+    const pending = accountDoubt(accountOf(providerView({ profile: unknown }, "c")), b);
+    assert.match(pending, /settings of provider "c" are not known yet/);
+  });
+
+  it("reads a provider whose whole settings are unknown as unknown, not as one with no settings", () => {
+    const whole = accountOf({ type: "pulumi:providers:aws", urn: "urn:a", name: "a", props: UNKNOWN_OBJECT_WIRE });
+    const none = accountOf(providerView({}, "b"));
+    assert.strictEqual(compareAccounts(whole, none), "unknown");
+  });
 
   it("treats one provider resource as one account even when its settings are unknown", () => {
     const p = providerView({ profile: unknown });

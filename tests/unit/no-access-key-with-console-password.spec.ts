@@ -35,14 +35,11 @@ describe("cis-1-11-no-access-key-with-console-password (resilience)", () => {
     s.loginProfile("alice-login", "alice");
     s.accessKey("alice-key", "alice");
     const views = stackView(s.resources);
-    const broken = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error("decoder failure");
-        },
-      },
-    );
+    // Fails on every kind of access: reading a value, or its property descriptor.
+    const fail = () => {
+      throw new Error("decoder failure");
+    };
+    const broken = new Proxy({}, { get: fail, getOwnPropertyDescriptor: fail, has: fail, ownKeys: fail });
     views.push({
       type: "aws:iam/accessKey:AccessKey",
       urn: "urn:pulumi:dev::app::aws:iam/accessKey:AccessKey::broken",

@@ -106,6 +106,21 @@ describe("self-service readiness: links from a user to policies", () => {
 
       it("does not count a policy for the same user name in another account", () => {
         const s = new StackBuilder({ mode });
+        s.config("aws", { allowedAccountIds: ["111111111111"] });
+        s.user("alice");
+        const other = s.provider("other", { profile: "other-account", allowedAccountIds: ["222222222222"] });
+        s.resource(
+          "aws:iam/userPolicy:UserPolicy",
+          "p",
+          { user: "alice", policy: SELF_SERVICE_POLICY },
+          {},
+          { provider: other },
+        );
+        assert.equal(kindAndLabel(readiness(s, "alice")), "nothing");
+      });
+
+      it("cannot tell about a policy for the same user name behind a provider whose account it cannot tell", () => {
+        const s = new StackBuilder({ mode });
         s.user("alice");
         const other = s.provider("other", { profile: "other-account" });
         s.resource(
@@ -115,7 +130,7 @@ describe("self-service readiness: links from a user to policies", () => {
           {},
           { provider: other },
         );
-        assert.equal(kindAndLabel(readiness(s, "alice")), "nothing");
+        assert.equal(kindAndLabel(readiness(s, "alice")), 'unknown user policy "p"');
       });
 
       it("answers nothing for a user whose name is not known", () => {
