@@ -57,3 +57,20 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/** Reads `--name value`, `--name=value` from the command line. */
+export function flagReader(argv: string[]): (name: string) => string | undefined {
+  return (name) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i >= 0) return argv[i + 1];
+    return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+}
+
+/** A positive integer setting, or the fallback when it is not given. */
+export function positiveInt(v: string | undefined, fallback: number, what: string): number {
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got "${v}"`);
+  return n;
+}

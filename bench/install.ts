@@ -22,7 +22,7 @@ import {
   npmPackAsCli,
   treeBytes,
 } from "../tests/helpers/published";
-import { BARE_DIR, median, OUT_DIR, PACK_ENV } from "./common";
+import { BARE_DIR, flagReader, median, OUT_DIR, PACK_ENV, positiveInt } from "./common";
 import { RunningPack } from "./launch";
 
 interface Settings {
@@ -32,17 +32,8 @@ interface Settings {
 }
 
 function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) return argv[i + 1];
-    return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  };
-  const int = (v: string | undefined, fallback: number, what: string): number => {
-    if (v === undefined || v === "") return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got "${v}"`);
-    return n;
-  };
+  const flag = flagReader(argv);
+  const int = positiveInt;
   return {
     runs: int(flag("runs") ?? env.BENCH_RUNS, 3, "--runs / BENCH_RUNS"),
     starts: int(flag("starts") ?? env.BENCH_STARTS, 7, "--starts / BENCH_STARTS"),

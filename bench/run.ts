@@ -11,22 +11,23 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { analyzerpb, analyzeRequest, PACK_DIR, stackResource } from "../tests/helpers/pack";
 import { diagnosticCount, RunningPack } from "./launch";
-import { median, OUT_DIR, PACK_ENV, PACKS, PackUnderTest, Settings, Workloads } from "./common";
+import {
+  flagReader,
+  median,
+  OUT_DIR,
+  PACK_ENV,
+  PACKS,
+  PackUnderTest,
+  positiveInt,
+  Settings,
+  Workloads,
+} from "./common";
 import { profileAll } from "./profile";
 import { generateIamDenseStack, generateStack } from "./stacks";
 
 function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) return argv[i + 1];
-    return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  };
-  const int = (v: string | undefined, fallback: number, what: string): number => {
-    if (v === undefined || v === "") return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got "${v}"`);
-    return n;
-  };
+  const flag = flagReader(argv);
+  const int = positiveInt;
   const runs = int(flag("runs") ?? env.BENCH_RUNS, 7, "--runs / BENCH_RUNS");
   const sizesText = flag("sizes") ?? env.BENCH_SIZES;
   return {
