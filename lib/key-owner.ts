@@ -20,15 +20,19 @@ interface UserDependency {
 function userDependency(resource: ResourceView, prop: string): UserDependency | undefined {
   const deps = resource.propertyDependencies?.[prop];
   if (!Array.isArray(deps)) return undefined;
-  const users = new Set<string>();
-  const others: string[] = [];
+  // Called for every key and login profile: no Set, and no `others` array unless there are others.
+  let urn: string | undefined;
+  let several = false;
+  let others: string[] | undefined;
   for (const dep of deps) {
     if (!dep || typeof dep.urn !== "string") continue;
-    if (USER_TYPES.has(dep.type)) users.add(dep.urn);
-    else others.push(dep.urn);
+    if (USER_TYPES.has(dep.type)) {
+      if (urn === undefined) urn = dep.urn;
+      else if (dep.urn !== urn) several = true;
+    } else (others ??= []).push(dep.urn);
   }
   // A value built from two users' outputs names neither with certainty.
-  return users.size === 1 ? { urn: users.values().next().value!, others } : undefined;
+  return urn !== undefined && !several ? { urn, others: others ?? [] } : undefined;
 }
 
 /** The name part of a URN, for messages. */

@@ -66,15 +66,15 @@ export class PasswordIndex {
   }
 
   /** Holders indexed under the owner's user resource or name: the only ones that can be "same". */
-  matches(owner: Owner): Set<PasswordHolder> {
-    const hits = new Set<PasswordHolder>();
-    if (owner.unresolved !== undefined) return hits;
-    if (owner.userUrn !== undefined) {
-      for (const h of this.byUserUrn.get(owner.userUrn) ?? []) hits.add(h);
-    }
-    for (const h of owner.userName !== undefined ? (this.byName.get(nameKey(owner.userName)) ?? []) : this.nameOnly) {
-      hits.add(h);
-    }
+  matches(owner: Owner): Iterable<PasswordHolder> {
+    if (owner.unresolved !== undefined) return NONE;
+    const byUrn = owner.userUrn !== undefined ? this.byUserUrn.get(owner.userUrn) : undefined;
+    const byName = owner.userName !== undefined ? this.byName.get(nameKey(owner.userName)) : this.nameOnly;
+    // Called for every key: the usual answer is one list as it is (each holds a holder once), no Set.
+    if (byName === undefined || byName.length === 0) return byUrn ?? NONE;
+    if (byUrn === undefined || sameList(byUrn, byName)) return byUrn ?? byName;
+    const hits = new Set<PasswordHolder>(byUrn);
+    for (const h of byName) hits.add(h);
     return hits;
   }
 
@@ -87,6 +87,14 @@ export class PasswordIndex {
     const likely = owner.maybeUserUrn !== undefined ? this.byUserUrn.get(owner.maybeUserUrn) : undefined;
     return likely ? [...likely, ...this.all] : this.all;
   }
+}
+
+const NONE: readonly PasswordHolder[] = [];
+
+function sameList(a: readonly PasswordHolder[], b: readonly PasswordHolder[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

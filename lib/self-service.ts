@@ -19,7 +19,7 @@ import {
 } from "./iam-policy/evaluate";
 import { ArnParts } from "./iam-policy/match";
 import { Owner, ResourceView } from "./model";
-import { IAM_POLICY_TYPES as T, TYPES } from "./types";
+import { IAM_POLICY_TYPES as T, SELF_SERVICE_TYPES, TYPES } from "./types";
 import { nameKey } from "./users";
 import { read, readString, toPlain, Unknown, UNKNOWN } from "./values";
 
@@ -56,7 +56,6 @@ interface PolicyRecord {
 const POLICY_DOC_TYPES: ReadonlySet<string> = new Set([T.policy, T.nativeManagedPolicy]);
 const GROUP_TYPES: ReadonlySet<string> = new Set([T.group, T.nativeGroup]);
 const USER_TYPES: ReadonlySet<string> = new Set([TYPES.user, TYPES.nativeUser]);
-const ALL_TYPES: ReadonlySet<string> = new Set([...Object.values(T), TYPES.user, TYPES.nativeUser]);
 
 function match(a: Ref, b: Ref): "yes" | "no" | "unknown" {
   const shared = a.urns.some((u) => b.urns.includes(u));
@@ -90,6 +89,8 @@ class RefIndex<T> {
   /** Every item `match` could find for `ref`, each once, in the order they were added. */
   candidates(ref: Ref): T[] {
     if (isVague(ref)) return this.all;
+    // Most stacks attach nothing to most users: skip the Set for every finding.
+    if (this.all.length === 0) return [];
     const hits = new Set<T>(this.vague);
     for (const urn of ref.urns) for (const item of this.byUrn.get(urn) ?? []) hits.add(item);
     if (typeof ref.name === "string") for (const item of this.byName.get(nameKey(ref.name)) ?? []) hits.add(item);
@@ -126,7 +127,7 @@ export class SelfServiceIndex {
   constructor(resources: Iterable<ResourceView>) {
     const relevant: ResourceView[] = [];
     for (const r of resources) {
-      if (r && typeof r.type === "string" && ALL_TYPES.has(r.type)) relevant.push(r);
+      if (r && typeof r.type === "string" && SELF_SERVICE_TYPES.has(r.type)) relevant.push(r);
     }
     // Documents and groups first, so that attachments can refer to them.
     for (const r of relevant) this.indexTargets(r);

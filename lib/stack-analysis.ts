@@ -8,7 +8,7 @@ import { accessKeyOf, isAccessKeyType } from "./key-owner";
 import { checkFailedMessage, findingMessage, NOT_APPLICABLE } from "./messages";
 import { ResourceView } from "./model";
 import { checkKey, KeyFinding, PasswordIndex } from "./pairing";
-import { RELEVANT_TYPES, TYPES, USER_TYPES } from "./types";
+import { RELEVANT_TYPES, SELF_SERVICE_TYPES, TYPES, USER_TYPES } from "./types";
 import type { SelfServiceIndex } from "./self-service";
 import { userOf, UserDirectory } from "./users";
 
@@ -32,8 +32,12 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
 
   // Only IAM resources are read; everything else is skipped on its type alone.
   const relevant: ResourceView[] = [];
+  // What the self-service answer reads, gathered now so a finding does not rescan the whole stack.
+  const policyRelated: ResourceView[] = [];
   for (const r of resources) {
-    if (r && typeof r.type === "string" && RELEVANT_TYPES.has(r.type)) relevant.push(r);
+    if (!r || typeof r.type !== "string") continue;
+    if (RELEVANT_TYPES.has(r.type)) relevant.push(r);
+    if (SELF_SERVICE_TYPES.has(r.type)) policyRelated.push(r);
   }
   if (relevant.length === 0) return reports;
 
@@ -85,7 +89,7 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
       if (!selfService) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { SelfServiceIndex } = require("./self-service") as typeof import("./self-service");
-        selfService = new SelfServiceIndex(resources);
+        selfService = new SelfServiceIndex(policyRelated);
       }
       return selfService.readiness(finding.key.owner);
     } catch {

@@ -62,3 +62,10 @@ export const IAM_POLICY_TYPES = {
   organizationsPolicy: "aws:organizations/policy:Policy",
   organizationsPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
 } as const;
+
+/** Types the self-service answer reads: the IAM policy types, and the users they attach to. */
+export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set([
+  ...Object.values(IAM_POLICY_TYPES),
+  TYPES.user,
+  TYPES.nativeUser,
+]);
