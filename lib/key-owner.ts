@@ -7,7 +7,7 @@
 import { Account, accountOf } from "./accounts";
 import { AccessKeyRecord, Owner, ResourceView } from "./model";
 import { OWNER_PROP, TYPES, USER_TYPES } from "./types";
-import { creationState, nameKey, parseUserName, UserDirectory } from "./users";
+import { creationState, parseUserName, sameName as oneName, UserDirectory } from "./users";
 import { read, readString, UNKNOWN } from "./values";
 
 /** The user resource a value depends on, and whether it depends on nothing else. */
@@ -62,7 +62,7 @@ export function resolveOwner(
     const user = users.get(dep.urn);
     // A known value naming someone else (`user.name.apply(n => n + "-svc")`) is not that user.
     const named = typeof value === "string" ? parseUserName(value) : undefined;
-    const sameName = user?.userName !== undefined && named !== undefined && nameKey(named) === nameKey(user.userName);
+    const sameName = user?.userName !== undefined && named !== undefined && oneName(named, user.userName);
     const contradicts = user?.userName !== undefined && named !== undefined && !sameName;
     if (user && !contradicts && (dep.others.length === 0 || sameName)) {
       return { userUrn: user.urn, userName: user.userName ?? named, account: user.account };

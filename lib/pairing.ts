@@ -2,7 +2,7 @@
 
 import { accountDoubt, compareAccounts, Sameness } from "./accounts";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
-import { nameKey } from "./users";
+import { nameKey, sameName } from "./users";
 
 /**
  * Whether two owners are the same IAM user. The same user resource is; otherwise known names are
@@ -15,7 +15,7 @@ export function sameUser(a: Owner, b: Owner): Sameness {
   }
   if (a.userUrn !== undefined && a.userUrn === b.userUrn) return "same";
   if (a.userName !== undefined && b.userName !== undefined) {
-    return nameKey(a.userName) === nameKey(b.userName) ? compareAccounts(a.account, b.account) : "different";
+    return sameName(a.userName, b.userName) ? compareAccounts(a.account, b.account) : "different";
   }
   // Two user resources, one name not known yet: creating both under one name would fail.
   if (a.userUrn !== undefined && b.userUrn !== undefined) return "different";

@@ -16,6 +16,7 @@ import {
   Source,
   Statement,
   Unreadable,
+  Verdict,
 } from "./iam-policy/evaluate";
 import { ArnParts } from "./iam-policy/match";
 import { Owner, ResourceView } from "./model";
@@ -442,14 +443,14 @@ export class SelfServiceIndex {
     return lazy(record);
   }
 
-  private scpThatMayBlock(request: Request): string | undefined {
+  private scpThatMayBlock(request: () => Request): string | undefined {
     for (const scp of this.scps) {
       if (!scp.attached) continue;
       const doc = scp.document();
       // Only a Deny is reported: other SCPs outside the stack (FullAWSAccess) may supply the Allow.
       const denies: Document =
         "unreadable" in doc ? doc : { statements: doc.statements.filter((s) => s.Effect === "Deny") };
-      const verdict = evaluate([{ label: scp.label, document: denies }, ALLOW_ALL], request);
+      const verdict = evaluate([{ label: scp.label, document: denies }, ALLOW_ALL], request());
       if (verdict.kind !== "allowed") return scp.label;
     }
     return undefined;
@@ -458,18 +459,21 @@ export class SelfServiceIndex {
   /** Whether the owner of a reported key can create their own key; undefined when the user is not known. */
   readiness(owner: Owner): Readiness | undefined {
     if (owner.unresolved !== undefined || owner.userName === undefined) return undefined;
-    const request = this.request(owner as Owner & { userName: string });
+    // Built only when a policy is evaluated: most findings' users have none attached (a pure read).
+    let built: Request | undefined;
+    const request = () => (built ??= this.request(owner as Owner & { userName: string }));
     const self: Ref = {
       urns: owner.userUrn !== undefined ? [owner.userUrn] : [],
       name: owner.userName,
       account: owner.account,
     };
-    const identity = evaluate(this.identitySources(self), request);
+    const sources = this.identitySources(self);
+    const identity: Verdict<string> = sources.length > 0 ? evaluate(sources, request()) : { kind: "not-allowed" };
     if (identity.kind === "denied") return { kind: "denied", by: identity.by };
     const scp = () => this.scpThatMayBlock(request);
     if (identity.kind === "not-allowed") return withScp({ kind: "nothing" }, scp());
     const boundarySource = this.boundary(owner);
-    const boundary = boundarySource ? evaluate([boundarySource], request) : undefined;
+    const boundary = boundarySource ? evaluate([boundarySource], request()) : undefined;
     const grant = identity.kind === "allowed" ? identity.by : identity.allowedBy;
     if (boundary && boundarySource && (boundary.kind === "denied" || boundary.kind === "not-allowed")) {
       // Both must allow: a boundary that does not settles it, whatever stays open in the policies.

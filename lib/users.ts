@@ -10,6 +10,11 @@ export function nameKey(userName: string): string {
   return userName.toLowerCase();
 }
 
+/** Whether two user names are one IAM user's; equal strings need no lower-casing (the usual case). */
+export function sameName(a: string, b: string): boolean {
+  return a === b || nameKey(a) === nameKey(b);
+}
+
 /**
  * The user name in a `user` value. Accepts a plain name, or a user ARN
  * (arn:aws:iam::123456789012:user/path/alice), which some programs pass by mistake.
