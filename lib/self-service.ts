@@ -280,7 +280,6 @@ export class SelfServiceIndex {
   }
 
   private indexLinks(r: ResourceView): void {
-    const account = this.account(r);
     switch (r.type) {
       case T.userPolicy:
         this.attach(this.toUsers, this.ref(r, "user", USER_TYPES), {
@@ -342,7 +341,7 @@ export class SelfServiceIndex {
         break;
       }
       case TYPES.nativeUser: {
-        const user: Ref = { urns: [r.urn], name: readString(r.props, "userName"), account };
+        const user: Ref = { urns: [r.urn], name: readString(r.props, "userName"), account: this.account(r) };
         const owner = `aws-native user ${quoted(r.name)}`;
         this.inline(r, owner, user, this.toUsers);
         this.managedArns(r, owner, user, this.toUsers);

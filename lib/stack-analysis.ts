@@ -43,13 +43,19 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
 
   // Providers are shared by many resources: decode each one's account once.
   const accounts = new Map<string, Account>();
+  // Resources come mostly from one provider: the last one answers without hashing its URN again.
+  let lastKey: string | undefined;
+  let lastAccount: Account | undefined;
   const accountFor = (r: ResourceView): Account => {
     const key = typeof r.provider?.urn === "string" ? r.provider.urn : "";
+    if (key === lastKey) return lastAccount!;
     let account = accounts.get(key);
     if (!account) {
       account = accountOf(r.provider);
       accounts.set(key, account);
     }
+    lastKey = key;
+    lastAccount = account;
     return account;
   };
 
