@@ -179,6 +179,36 @@ function byAccountIds(a: Account, b: Account): Sameness {
   return "unknown";
 }
 
+/**
+ * Each provider's account, decoded once: a stack has few providers and many IAM resources. Keyed by
+ * provider URN; a provider without one is decoded every time.
+ */
+export class AccountCache {
+  private readonly byUrn = new Map<string, Account>();
+  // Resources come mostly from one provider: the last one answers without a map lookup.
+  private lastUrn: string | undefined;
+  private last: Account | undefined;
+
+  of(provider: ProviderLike | undefined): Account {
+    const urn = typeof provider?.urn === "string" ? provider.urn : "";
+    if (!urn) return accountOf(provider);
+    if (urn === this.lastUrn) return this.last!;
+    let account = this.byUrn.get(urn);
+    if (!account) {
+      account = accountOf(provider);
+      this.byUrn.set(urn, account);
+    }
+    this.lastUrn = urn;
+    this.last = account;
+    return account;
+  }
+
+  clear(): void {
+    this.byUrn.clear();
+    this.lastUrn = this.last = undefined;
+  }
+}
+
 /** Whether two accounts are the same, on the evidence their providers give (see the top of this file). */
 export function compareAccounts(a: Account, b: Account): Sameness {
   if (a.providerUrn === b.providerUrn) return "same";

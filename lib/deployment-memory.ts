@@ -8,7 +8,7 @@
 // it starts over when a resource of another stack arrives, when a resource already seen is analyzed
 // again (the engine analyzes each resource once per deployment), and when the stack policy ran.
 
-import { Account, accountDoubt, accountOf, compareAccounts } from "./accounts";
+import { Account, AccountCache, accountDoubt, compareAccounts } from "./accounts";
 import { ResourceView } from "./model";
 import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
 import { inlineLoginProfile } from "./console-password";
@@ -83,8 +83,7 @@ export class DeploymentMemory {
   private stack: string | undefined;
   private readonly seen = new Set<string>();
   private readonly users = new Map<string, UserHalves>();
-  /** Accounts by provider URN: a deployment's providers are few, its IAM resources many. */
-  private readonly accounts = new Map<string, Account>();
+  private readonly accounts = new AccountCache();
 
   /** How many resources the memory holds (for tests of its bound). */
   get size(): number {
@@ -96,16 +95,6 @@ export class DeploymentMemory {
     this.seen.clear();
     this.users.clear();
     this.accounts.clear();
-  }
-
-  private accountFor(resource: ResourceView): Account {
-    const urn = typeof resource.provider?.urn === "string" ? resource.provider.urn : "";
-    let account = urn ? this.accounts.get(urn) : undefined;
-    if (!account) {
-      account = accountOf(resource.provider);
-      if (urn) this.accounts.set(urn, account);
-    }
-    return account;
   }
 
   /**
@@ -125,7 +114,7 @@ export class DeploymentMemory {
     const found = halfOf(resource);
     if (!found) return undefined;
     const { half, isKey } = found;
-    const account = this.accountFor(resource);
+    const account = this.accounts.of(resource.provider);
     const key = nameKey(half.userName);
     let halves = this.users.get(key);
     if (!halves) {

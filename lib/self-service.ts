@@ -5,7 +5,7 @@
 //
 // Built only when the stack has a finding: stacks without findings never read these types.
 
-import { Account, accountOf, compareAccounts } from "./accounts";
+import { Account, AccountCache, compareAccounts } from "./accounts";
 import { awsManagedDocument, awsManagedPolicyKey } from "./iam-policy/aws-managed";
 import {
   Document,
@@ -115,7 +115,6 @@ function quoted(text: string): string {
 
 /** The resources and policies of one stack that bear on iam:CreateAccessKey, indexed once. */
 export class SelfServiceIndex {
-  private readonly accounts = new Map<string, Account>();
   private readonly policiesByUrn = new Map<string, PolicyRecord>();
   private readonly policiesByArn = new Map<string, PolicyRecord>();
   private readonly groups = new Map<string, Ref & { label: string }>();
@@ -125,7 +124,11 @@ export class SelfServiceIndex {
   private readonly memberships = new RefIndex<{ user: Ref; group: Ref; label: string }>();
   private readonly scps: { label: string; document: () => Document; attached: boolean }[] = [];
 
-  constructor(resources: Iterable<ResourceView>) {
+  /** @param accounts the stack pass's account cache, so providers are decoded once per stack. */
+  constructor(
+    resources: Iterable<ResourceView>,
+    private readonly accounts: AccountCache = new AccountCache(),
+  ) {
     const relevant: ResourceView[] = [];
     for (const r of resources) {
       if (r && typeof r.type === "string" && SELF_SERVICE_TYPES.has(r.type)) relevant.push(r);
@@ -136,10 +139,7 @@ export class SelfServiceIndex {
   }
 
   private account(r: ResourceView): Account {
-    const key = typeof r.provider?.urn === "string" ? r.provider.urn : "";
-    let a = this.accounts.get(key);
-    if (!a) this.accounts.set(key, (a = accountOf(r.provider)));
-    return a;
+    return this.accounts.of(r.provider);
   }
 
   private deps(r: ResourceView, prop: string, types: ReadonlySet<string>): string[] {

@@ -1,7 +1,7 @@
 // One pass over a whole stack: every IAM user, console password and access key, then one
 // decision per access key.
 
-import { accountOf, Account } from "./accounts";
+import { Account, AccountCache } from "./accounts";
 import { consolePasswordOf, inlineLoginProfile } from "./console-password";
 import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
 import { accessKeyOf, isAccessKeyType } from "./key-owner";
@@ -41,23 +41,8 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
   }
   if (relevant.length === 0) return reports;
 
-  // Providers are shared by many resources: decode each one's account once.
-  const accounts = new Map<string, Account>();
-  // Resources come mostly from one provider: the last one answers without hashing its URN again.
-  let lastKey: string | undefined;
-  let lastAccount: Account | undefined;
-  const accountFor = (r: ResourceView): Account => {
-    const key = typeof r.provider?.urn === "string" ? r.provider.urn : "";
-    if (key === lastKey) return lastAccount!;
-    let account = accounts.get(key);
-    if (!account) {
-      account = accountOf(r.provider);
-      accounts.set(key, account);
-    }
-    lastKey = key;
-    lastAccount = account;
-    return account;
-  };
+  const accounts = new AccountCache();
+  const accountFor = (r: ResourceView): Account => accounts.of(r.provider);
 
   const users = new UserDirectory();
   for (const r of relevant) {
@@ -95,7 +80,7 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
       if (!selfService) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { SelfServiceIndex } = require("./self-service") as typeof import("./self-service");
-        selfService = new SelfServiceIndex(policyRelated);
+        selfService = new SelfServiceIndex(policyRelated, accounts);
       }
       return selfService.readiness(finding.key.owner);
     } catch {
