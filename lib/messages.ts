@@ -145,16 +145,19 @@ export type GuardRun = "update" | "analysis";
 
 /** The message when the per-resource policy finds the second half of a pair. */
 export function guardMessage(pair: PairFound, match: ExemptionMatch, run: GuardRun = "update"): string {
-  const { current, other, currentIsKey } = pair;
-  const { userName } = current;
   const prefix = match.active ? "[exempted] " : "";
-  const earlier = run === "update" ? "earlier in this deployment" : "earlier in this run";
-  // Either half may already exist: the request does not say, and an unchanged resource is analyzed too.
-  const mayExist = run === "update" ? "; it may already exist" : "";
-  const what = currentIsKey
-    ? `${keyLabel(current)} is for IAM user "${userName}", and ${holderLabel(other)}, which gives that user a console password, was analyzed ${earlier}${mayExist}.`
-    : `${capitalize(holderLabel(current))} gives IAM user "${userName}" a console password, and ${lowerFirst(keyLabel(other))} for that user was analyzed ${earlier}${mayExist}.`;
-  return `${prefix}${what} ${guardOutcome(pair, match, run)} ${ADVICE}${run === "analysis" ? ` ${UNMANAGED_ADVICE}` : ""}${exemptionNote(match)}`;
+  return `${prefix}${pairFacts(pair, run, "that user")}. ${guardOutcome(pair, match, run)} ${ADVICE}${run === "analysis" ? ` ${UNMANAGED_ADVICE}` : ""}${exemptionNote(match)}`;
+}
+
+/**
+ * What the per-resource policy knows of a pair: this half, and the other one analyzed earlier. Either
+ * may already exist: the request does not say, and an unchanged resource is analyzed too.
+ */
+function pairFacts({ current, other, currentIsKey }: PairFound, run: GuardRun, owner: string): string {
+  const earlier = run === "update" ? "earlier in this deployment; it may already exist" : "earlier in this run";
+  return currentIsKey
+    ? `${keyLabel(current)} is for IAM user "${current.userName}", and ${holderLabel(other)}, which gives ${owner} a console password, was analyzed ${earlier}`
+    : `${capitalize(holderLabel(current))} gives IAM user "${current.userName}" a console password, and ${lowerFirst(keyLabel(other))} for ${owner} was analyzed ${earlier}`;
 }
 
 /** What happens to this resource, true at every level: the pack cannot see the level it was configured at. */
@@ -211,15 +214,8 @@ export const NOT_APPLICABLE = {
  * but cannot tell whether it is in the same account: advisory, nothing is denied.
  */
 export function guardDoubtMessage(pair: PairFound, match: ExemptionMatch, run: GuardRun = "update"): string {
-  const { current, other, currentIsKey, accountDoubt } = pair;
-  const { userName } = current;
-  const earlier = run === "update" ? "earlier in this deployment" : "earlier in this run";
-  const mayExist = run === "update" ? "; it may already exist" : "";
-  const what = currentIsKey
-    ? `${keyLabel(current)} is for IAM user "${userName}", and ${holderLabel(other)}, which gives a user of that name a console password, was analyzed ${earlier}${mayExist}`
-    : `${capitalize(holderLabel(current))} gives IAM user "${userName}" a console password, and ${lowerFirst(keyLabel(other))} for a user of that name was analyzed ${earlier}${mayExist}`;
   const prefix = match.active ? "[exempted] " : "";
-  return `${prefix}${what}, but whether they are the same user could not be decided: ${accountDoubt}. This finding is advisory, so nothing is denied.${exemptionNote(match)}`;
+  return `${prefix}${pairFacts(pair, run, "a user of that name")}, but whether they are the same user could not be decided: ${pair.accountDoubt}. This finding is advisory, so nothing is denied.${exemptionNote(match)}`;
 }
 
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */
