@@ -5,6 +5,7 @@
 // reason; an expired exemption no longer applies, and the finding says so.
 
 import type { ValidateFunction } from "ajv";
+import { globSource } from "./glob";
 import { nameKey } from "./users";
 
 /** One exemption as written in policy config. */
@@ -93,11 +94,7 @@ export interface Exemptions {
 export const NO_EXEMPTIONS: Exemptions = { entries: [], problems: [] };
 
 function glob(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
+  return new RegExp(`^${globSource(pattern)}$`, caseInsensitive ? "i" : "");
 }
 
 function endOfDay(date: string): number | undefined {

@@ -5,6 +5,7 @@
 // Parts of the request may be unknown (the account of a user being created): a pattern then
 // matches "yes" only when it matches whatever the unknown part turns out to be.
 
+import { escapeRegExp, globSource } from "../glob";
 import { Unknown, UNKNOWN } from "../values";
 
 /** yes / no; "unknown": depends on a value not known yet; "condition": depends on the request's context. */
@@ -69,17 +70,6 @@ function substitute(pattern: string, variables: Variables): Substituted | { part
   }
   parts.push(pattern.slice(last));
   return { parts };
-}
-
-function globSource(pattern: string): string {
-  return pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : escapeRegExp(c)))
-    .join("");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.|+()[\]{}*?]/g, "\\$&");
 }
 
 function compile(pattern: string, variables: Variables): RegExp | "unknown" | "condition" {
