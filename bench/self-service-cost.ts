@@ -16,13 +16,11 @@ import { analyzeStack } from "../lib/stack-analysis";
 import { SELF_SERVICE_POLICY } from "../tests/cases/stack-cases";
 import { stackView } from "../tests/helpers/sdk-view";
 import { list, Mode, StackBuilder } from "../tests/helpers/stack";
-import { median } from "./common";
+import { flagReader, median } from "./common";
 import { generateStack } from "./stacks";
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const readFlag = flagReader(process.argv);
+const flag = (name: string, fallback: string): string => readFlag(name) ?? fallback;
 
 function stack(findings: number, filler: number, mode: Mode): ResourceView[] {
   const s = new StackBuilder({ mode });
