@@ -5,7 +5,7 @@
 // reason; an expired exemption no longer applies, and the finding says so.
 
 import type { ValidateFunction } from "ajv";
-import { globSource } from "./glob";
+import { compileWildcard, Wildcard } from "./glob";
 import { nameKey } from "./users";
 
 /** One exemption as written in policy config. */
@@ -78,9 +78,9 @@ export function scopeOfUrn(urn: string): Scope {
 
 interface CompiledExemption {
   exemption: Exemption;
-  users: RegExp[];
-  projects?: RegExp[];
-  stacks?: RegExp[];
+  users: Wildcard[];
+  projects?: Wildcard[];
+  stacks?: Wildcard[];
   /** End of the last day, in ms since the epoch. */
   expiresAt?: number;
 }
@@ -93,8 +93,8 @@ export interface Exemptions {
 
 export const NO_EXEMPTIONS: Exemptions = { entries: [], problems: [] };
 
-function glob(pattern: string, caseInsensitive: boolean): RegExp {
-  return new RegExp(`^${globSource(pattern)}$`, caseInsensitive ? "i" : "");
+function glob(pattern: string, caseInsensitive: boolean): Wildcard {
+  return compileWildcard(pattern, caseInsensitive);
 }
 
 function endOfDay(date: string): number | undefined {
@@ -175,9 +175,9 @@ export function findExemption(
   const name = nameKey(userName);
   let expired: Exemption | undefined;
   for (const entry of exemptions.entries) {
-    if (!entry.users.some((re) => re.test(name))) continue;
-    if (entry.projects && !entry.projects.some((re) => re.test(scope.project))) continue;
-    if (entry.stacks && !entry.stacks.some((re) => re.test(scope.stack))) continue;
+    if (!entry.users.some((re) => re.matches(name))) continue;
+    if (entry.projects && !entry.projects.some((re) => re.matches(scope.project))) continue;
+    if (entry.stacks && !entry.stacks.some((re) => re.matches(scope.stack))) continue;
     if (entry.expiresAt !== undefined && now >= entry.expiresAt) {
       expired = expired ?? entry.exemption;
       continue;

@@ -5,7 +5,7 @@
 // Parts of the request may be unknown (the account of a user being created): a pattern then
 // matches "yes" only when it matches whatever the unknown part turns out to be.
 
-import { escapeRegExp, globSource } from "../glob";
+import { compileWildcard, Wildcard, WildcardPart } from "../glob";
 import { Unknown, UNKNOWN } from "../values";
 
 /** yes / no; "unknown": depends on a value not known yet; "condition": depends on the request's context. */
@@ -23,23 +23,23 @@ export interface ArnParts {
 /** Policy variables known for the request, keyed in lower case (`aws:username`). */
 export type Variables = Readonly<Record<string, string | Unknown>>;
 
-const globCache = new Map<string, RegExp>();
+const globCache = new Map<string, Wildcard>();
 
 /** `*` any run of characters, `?` any one character, the rest literal. */
-export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+function wildcard(pattern: string, ignoreCase: boolean): Wildcard {
   const key = `${ignoreCase ? "i" : "s"}${pattern}`;
-  let re = globCache.get(key);
-  if (!re) {
-    re = new RegExp(`^${globSource(pattern)}$`, ignoreCase ? "is" : "s");
+  let compiled = globCache.get(key);
+  if (!compiled) {
+    compiled = compileWildcard(pattern, ignoreCase);
     if (globCache.size > 1000) globCache.clear();
-    globCache.set(key, re);
+    globCache.set(key, compiled);
   }
-  return re;
+  return compiled;
 }
 
 /** Action names compare without regard to case; `iam:*`, `iam:Create*`, `*` are patterns. */
 export function actionMatches(pattern: unknown, action: string): boolean {
-  return typeof pattern === "string" && globToRegExp(pattern, true).test(action);
+  return typeof pattern === "string" && wildcard(pattern, true).matches(action);
 }
 
 /** The text of a pattern with its policy variables replaced, or why it cannot be. */
@@ -50,9 +50,9 @@ type Substituted = { text: string } | { stop: "unknown" | "condition" };
  * A variable this request does not know (tags, source IP...) depends on the request's context.
  * Substituted values are literal: a `*` inside a user name is not a wildcard.
  */
-function substitute(pattern: string, variables: Variables): Substituted | { parts: (string | { literal: string })[] } {
+function substitute(pattern: string, variables: Variables): Substituted | { parts: WildcardPart[] } {
   if (!pattern.includes("${")) return { text: pattern };
-  const parts: (string | { literal: string })[] = [];
+  const parts: WildcardPart[] = [];
   const re = /\$\{([^}]*)\}/g;
   let last = 0;
   for (let m = re.exec(pattern); m; m = re.exec(pattern)) {
@@ -72,12 +72,11 @@ function substitute(pattern: string, variables: Variables): Substituted | { part
   return { parts };
 }
 
-function compile(pattern: string, variables: Variables): RegExp | "unknown" | "condition" {
+function compile(pattern: string, variables: Variables): Wildcard | "unknown" | "condition" {
   const sub = substitute(pattern, variables);
   if ("stop" in sub) return sub.stop;
-  if ("text" in sub) return globToRegExp(sub.text, false);
-  const body = sub.parts.map((p) => (typeof p === "string" ? globSource(p) : escapeRegExp(p.literal))).join("");
-  return new RegExp(`^${body}$`, "s");
+  if ("text" in sub) return wildcard(sub.text, false);
+  return compileWildcard(sub.parts);
 }
 
 function segmentMatches(pattern: string, value: string | Unknown, variables: Variables): Match {
@@ -85,7 +84,7 @@ function segmentMatches(pattern: string, value: string | Unknown, variables: Var
   if (value === UNKNOWN) return /^\*+$/.test(pattern) ? "yes" : "unknown";
   const re = compile(pattern, variables);
   if (re === "unknown" || re === "condition") return re;
-  return re.test(value) ? "yes" : "no";
+  return re.matches(value) ? "yes" : "no";
 }
 
 /** Whether a Resource pattern covers the requested ARN. */
@@ -98,7 +97,7 @@ export function resourceMatches(pattern: unknown, arn: ArnParts, variables: Vari
     if (arn.partition === UNKNOWN || arn.account === UNKNOWN || arn.resource === UNKNOWN) return "unknown";
     const whole = `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
     const re = compile(pattern, variables);
-    return typeof re === "string" ? re : re.test(whole) ? "yes" : "no";
+    return typeof re === "string" ? re : re.matches(whole) ? "yes" : "no";
   }
   const [, partition, service, region, account] = segments;
   const resource = segments.slice(5).join(":");
