@@ -8,8 +8,8 @@
 // (ConfigureStack, Configure with a level for every policy, per resource Remediate then Analyze, then
 // AnalyzeStack); `pulumi policy analyze` as in tests/e2e/policy-analyze.spec.ts (no ConfigureStack, no
 // stack environment; pkg/resource/deploy/analyze_snapshot.go, AnalyzeSnapshot). One pack process per
-// deployment: the engine builds a plugin host for each deployment and closes it with it
-// (pkg/engine/deployment.go, ensureHost and newDeployment).
+// deployment: the engine builds a plugin host for each preview or update and closes it with it
+// (pkg/engine/update.go, update -> ensureHost in pkg/engine/deployment.go).
 
 import * as assert from "assert";
 import { spawnSync } from "child_process";
