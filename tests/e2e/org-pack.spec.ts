@@ -26,6 +26,7 @@ import {
   packLibrary,
   orgTsconfig,
   prepareOrgPack,
+  resolveOnly,
   SdkVersions,
 } from "../helpers/org-pack";
 import { installedPackages } from "../helpers/published";
@@ -247,6 +248,14 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
     assert.match(String(stack[1].message), /^\[exempted\] .*SEC-42/);
     assert.match(String(stack[3].message), /They can create their own key: statement "OwnKeys"/);
     assert.ok(reference.get("preview")!.analyzeNotApplicable.some((n) => n.policyName === GUARD));
+  });
+
+  it("is refused by npm, not installed as a second copy, beside an SDK outside the supported range", async () => {
+    const outside = orgManifest("acme-old", { policy: "1.15.0", pulumi: "3.248.0" }, tarball);
+    const run = await resolveOnly(tarball, outside);
+    assert.notEqual(run.status, 0, run.output);
+    assert.match(run.output, /ERESOLVE/);
+    assert.match(run.output, /peer @pulumi\/policy@">=1\.20\.0 <1\.22\.0" from pulumi-policy-cis-aws-1-11/);
   });
 
   for (const variant of VARIANTS) {

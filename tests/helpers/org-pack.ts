@@ -104,6 +104,22 @@ export async function prepareOrgPack(tarball: string, files: OrgFiles): Promise<
   return { dir, cached: false, node16Check };
 }
 
+/**
+ * What npm answers an org pack that pins the SDK outside the library's peer range: the resolution only
+ * (`npm install --dry-run`), nothing written.
+ */
+export async function resolveOnly(tarball: string, manifest: string): Promise<{ status: number; output: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cis-org-resolve-"));
+  try {
+    fs.writeFileSync(path.join(dir, "package.json"), manifest);
+    fs.mkdirSync(path.join(dir, "vendor"));
+    fs.copyFileSync(tarball, path.join(dir, "vendor", path.basename(tarball)));
+    return await run(NPM, ["install", "--dry-run", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** package.json of an org pack that pins the SDK and depends on the library tarball in vendor/. */
 export function orgManifest(name: string, sdk: SdkVersions, tarball: string): string {
   return `${JSON.stringify(
