@@ -199,15 +199,34 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
   const reference = new Map<string, InfoRun>();
   let referenceInfo: Obj[];
 
+  /** Per variant and sequence, what the org pack reports. */
+  const orgRuns = new Map<string, Map<string, InfoRun>>();
+  let refused: Promise<{ status: number; output: string }>;
+
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "cis-org-pack-"));
     tarball = packLibrary(work);
+    // Started now, awaited by its test; an error becomes a result that test reports.
+    refused = resolveOnly(tarball, orgManifest("acme-old", { policy: "1.15.0", pulumi: "3.248.0" }, tarball)).catch(
+      (err) => ({ status: -1, output: String(err) }),
+    );
     // Both installs at once: npm spends most of an install waiting on the cache and the disk.
     const prepared = await Promise.all(VARIANTS.map((v) => prepareOrgPack(tarball, orgFiles(v.sdk, tarball))));
     VARIANTS.forEach((v, i) => orgs.set(v.label, prepared[i]));
-    for (const seq of SEQUENCES) {
-      reference.set(seq.mode, await inFreshPack(() => PackProcess.start({ env: seq.env }), seq.stack(), seq.mode));
-    }
+    // The reference and each variant in parallel (two cores); within each, one deployment after another.
+    const sequences = async (start: (env: Record<string, string | undefined>) => Promise<PackProcess>) => {
+      const runs = new Map<string, InfoRun>();
+      for (const seq of SEQUENCES) runs.set(seq.mode, await inFreshPack(() => start(seq.env), seq.stack(), seq.mode));
+      return runs;
+    };
+    const [ref, ...variants] = await Promise.all([
+      sequences((env) => PackProcess.start({ env })),
+      ...prepared.map((org) =>
+        sequences((env) => PackProcess.start({ packDir: org.dir, runPolicyPack: runPolicyPackOf(org.dir), env })),
+      ),
+    ]);
+    for (const [mode, run] of ref) reference.set(mode, run);
+    VARIANTS.forEach((v, i) => orgRuns.set(v.label, variants[i]));
     referenceInfo = reference.get("preview")!.info.policiesList as unknown as Obj[];
   });
 
@@ -223,6 +242,16 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
       default: "./bin/policies/index.js",
     });
     assert.equal(manifest.types, "bin/policies/index.d.ts");
+    // As installed from the tarball: the published manifest keeps them, and the declarations are there.
+    const installed = path.join(orgs.get(VARIANTS[0].label)!.dir, "node_modules", LIBRARY_NAME);
+    const published = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+    assert.deepEqual(
+      [published.main, published.types, published.exports],
+      [manifest.main, manifest.types, manifest.exports],
+    );
+    for (const d of ["index", "no-access-key-with-console-password", "block-pair-before-creation"]) {
+      assert.ok(fs.existsSync(path.join(installed, "bin", "policies", `${d}.d.ts`)), `${d}.d.ts is shipped`);
+    }
   });
 
   it("the reference runs are not vacuous: this pack reports the pairs it should", () => {
@@ -251,8 +280,7 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
   });
 
   it("is refused by npm, not installed as a second copy, beside an SDK outside the supported range", async () => {
-    const outside = orgManifest("acme-old", { policy: "1.15.0", pulumi: "3.248.0" }, tarball);
-    const run = await resolveOnly(tarball, outside);
+    const run = await refused;
     assert.notEqual(run.status, 0, run.output);
     assert.match(run.output, /ERESOLVE/);
     assert.match(run.output, /peer @pulumi\/policy@">=1\.20\.0 <1\.22\.0" from pulumi-policy-cis-aws-1-11/);
@@ -261,14 +289,10 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
   for (const variant of VARIANTS) {
     describe(`with the ${variant.label} (@pulumi/policy ${variant.sdk.policy}, @pulumi/pulumi ${variant.sdk.pulumi})`, () => {
       let org: OrgPack;
-      const runs = new Map<string, InfoRun>();
-      before(async () => {
+      let runs: Map<string, InfoRun>;
+      before(() => {
         org = orgs.get(variant.label)!;
-        for (const seq of SEQUENCES) {
-          const start = () =>
-            PackProcess.start({ packDir: org.dir, runPolicyPack: runPolicyPackOf(org.dir), env: seq.env });
-          runs.set(seq.mode, await inFreshPack(start, seq.stack(), seq.mode));
-        }
+        runs = orgRuns.get(variant.label)!;
       });
 
       it("installs one copy of @pulumi/policy and of @pulumi/pulumi, the org pack's own", () => {
