@@ -70,6 +70,7 @@ export async function prepareOrgPack(tarball: string, files: OrgFiles): Promise<
   const installKey = digest(fs.readFileSync(tarball), files["package.json"], process.version, npmVersion);
   const cacheRoot = path.join(os.tmpdir(), "cis-org-pack-cache");
   const dir = path.join(cacheRoot, installKey);
+  pruneCache(cacheRoot, dir);
   let cached = true;
   if (!fs.existsSync(path.join(dir, ".installed"))) {
     cached = false;
@@ -83,6 +84,7 @@ export async function prepareOrgPack(tarball: string, files: OrgFiles): Promise<
       const install = await run(NPM, ["install", "--no-audit", "--no-fund", "--loglevel=error"], tmp);
       if (install.status !== 0) throw new Error(`npm install failed in the org pack: ${install.output}`);
       fs.writeFileSync(path.join(tmp, ".installed"), "");
+      fs.writeFileSync(path.join(tmp, ".used"), "");
       fs.rmSync(dir, { recursive: true, force: true });
       fs.renameSync(tmp, dir);
     } catch (err) {
@@ -102,6 +104,22 @@ export async function prepareOrgPack(tarball: string, files: OrgFiles): Promise<
   const node16Check = await run(process.execPath, [TSC, "-p", "tsconfig.node16.json"], dir);
   fs.writeFileSync(built, JSON.stringify({ node16Check }));
   return { dir, cached: false, node16Check };
+}
+
+/** Entries unused for a day go (each is a full install, ~90 MB); other checkouts may share the cache. */
+const CACHE_TTL_MS = 24 * 60 * 60 * 1000;
+
+function pruneCache(cacheRoot: string, keep: string): void {
+  if (!fs.existsSync(cacheRoot)) return;
+  const now = Date.now();
+  for (const entry of fs.readdirSync(cacheRoot)) {
+    const dir = path.join(cacheRoot, entry);
+    if (dir === keep) continue;
+    const used = path.join(dir, ".used");
+    const last = fs.existsSync(used) ? fs.statSync(used).mtimeMs : fs.statSync(dir).mtimeMs;
+    if (now - last > CACHE_TTL_MS) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (fs.existsSync(keep)) fs.writeFileSync(path.join(keep, ".used"), "");
 }
 
 /**
