@@ -7,6 +7,9 @@
 // it certain, "different" nothing. The memory holds one deployment of one stack:
 // it starts over when a resource of another stack arrives, when a resource already seen is analyzed
 // again (the engine analyzes each resource once per deployment), and when the stack policy ran.
+// A pack without the stack policy (composed with `only`, or the stack policy disabled by config) has
+// only the first two: the engine builds a plugin host, so a pack process, for each preview or update
+// (pulumi/pulumi pkg/engine/update.go, update -> ensureHost), so the memory still holds one deployment.
 
 import { Account, AccountCache, accountDoubt, compareAccounts } from "./accounts";
 import { ResourceView } from "./model";

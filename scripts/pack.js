@@ -49,7 +49,9 @@ function runtimeLock(lock, manifest) {
       packages[location] = entry;
     }
   }
-  for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+  // Peer dependencies (@pulumi/policy, @pulumi/pulumi) are pinned too: npm installs a package's peers
+  // with it when it is the root, as on a runner, so the pack's own install stays exactly as locked.
+  for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
     if (!packages[`node_modules/${name}`]) throw new Error(`package-lock.json does not hold ${name}@${range}`);
   }
   return { ...lock, packages };

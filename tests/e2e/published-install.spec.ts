@@ -82,7 +82,14 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
   let work: string;
   let copy: string;
   let packRun: PackRun;
-  let repoManifest: { name: string; version: string; dependencies: Record<string, string> };
+  let repoManifest: {
+    name: string;
+    version: string;
+    dependencies: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
+  /** What a runner must install with the pack: its dependencies and its peers (the SDK). */
+  const runtimeNames = () => Object.keys({ ...repoManifest.dependencies, ...repoManifest.peerDependencies });
   let published: { name: string; version: string; main: string; devDependencies?: unknown; scripts?: unknown };
   let publishInfo: { name: string; version: string };
   let installDir: string;
@@ -157,8 +164,12 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
         ...FIXED_FILES,
         ...runtimeSources(copy).map((s) => `bin/${s.replace(/\.ts$/, ".js")}`),
       ]);
-      // Source maps are optional: allowed beside a shipped JavaScript file, never required.
-      const extra = packed.filter((f) => !expected.has(f) && !(f.endsWith(".js.map") && expected.has(f.slice(0, -4))));
+      // Source maps are optional: allowed beside a shipped JavaScript file, never required. Type
+      // declarations of the library entry too (tests/e2e/org-pack.spec.ts requires those).
+      const beside = (f: string) =>
+        (f.endsWith(".js.map") && expected.has(f.slice(0, -4))) ||
+        (f.endsWith(".d.ts") && expected.has(`${f.slice(0, -5)}.js`));
+      const extra = packed.filter((f) => !expected.has(f) && !beside(f));
       const missing = [...expected].filter((f) => !packed.includes(f));
       assert.deepEqual({ extra, missing }, { extra: [], missing: [] });
     });
@@ -189,8 +200,10 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
         assert.equal(pkg[field], undefined, `${field} must point at a real place, or be absent`);
       }
       assert.doesNotMatch(JSON.stringify(pkg), /acme|\.example\b/, "no placeholder organisation or domain");
-      assert.ok(pkg.dependencies?.["@pulumi/pulumi"], "the CLI needs @pulumi/pulumi installed with the pack");
-      assert.ok(pkg.dependencies?.["@pulumi/policy"]);
+      // Peers, so that an org pack that imports the library keeps one copy (tests/e2e/org-pack.spec.ts).
+      const needed = { ...pkg.dependencies, ...pkg.peerDependencies };
+      assert.ok(needed["@pulumi/pulumi"], "the CLI needs @pulumi/pulumi installed with the pack");
+      assert.ok(needed["@pulumi/policy"]);
       const license = fs.readFileSync(path.join(installDir, "LICENSE"), "utf8");
       assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
     });
@@ -225,7 +238,7 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
         assert.equal(entry.version, lock.packages[location]?.version, `${location}: version as in package-lock.json`);
         assert.equal(entry.integrity, lock.packages[location]?.integrity, `${location}: integrity as in the lock`);
       }
-      for (const name of Object.keys(repoManifest.dependencies)) {
+      for (const name of runtimeNames()) {
         assert.ok(shrinkwrap.packages[`node_modules/${name}`], `${name} is pinned`);
       }
     });
@@ -259,7 +272,7 @@ describe("published pack, installed the way the Pulumi CLI installs it", functio
         DEV_ONLY.filter((n) => names.has(n)),
         [],
       );
-      for (const name of Object.keys(repoManifest.dependencies)) assert.ok(names.has(name), `${name} is installed`);
+      for (const name of runtimeNames()) assert.ok(names.has(name), `${name} is installed`);
     });
 
     it("installs exactly the shrinkwrap's packages, at its versions", () => {
