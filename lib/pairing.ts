@@ -2,6 +2,7 @@
 
 import { accountDoubt, compareAccounts, Sameness } from "./accounts";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
+import { notKnown } from "./run";
 import { nameKey, sameName } from "./users";
 
 /**
@@ -111,12 +112,12 @@ function undeterminedReason(key: AccessKeyRecord, holder: PasswordHolder): strin
     return `the user of ${holder.resourceName} cannot be determined: ${holder.owner.unresolved}`;
   }
   if (holder.certainty === "unknown") {
-    return "whether the user's console password is set is not known yet";
+    return `whether the user's console password is set is ${notKnown()}`;
   }
   if (key.owner.userName !== undefined && holder.owner.userName !== undefined) {
     return accountDoubt(key.owner.account, holder.owner.account);
   }
-  return "the user's name is not known yet";
+  return `the user's name is ${notKnown()}`;
 }
 
 /** The finding for one access key, or undefined when it has nothing to do with a console password. */

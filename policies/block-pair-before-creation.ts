@@ -9,23 +9,15 @@ import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy
 import { inlineLoginProfile } from "../lib/console-password";
 import { deploymentMemory, halfOf } from "../lib/deployment-memory";
 import { findExemption, scopeOfUrn } from "../lib/exemptions";
-import { checkFailedMessage, guardDoubtMessage, guardMessage, GuardRun, NOT_APPLICABLE } from "../lib/messages";
+import { checkFailedMessage, guardDoubtMessage, guardMessage, NOT_APPLICABLE } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
+import { currentRun, Run } from "../lib/run";
 import { RELEVANT_TYPES, TYPES } from "../lib/types";
-
-/**
- * What the CLI told the pack about this run. It sets PULUMI_NODEJS_DRY_RUN for every preview and
- * update (`constructEnv`, pkg/resource/plugin/analyzer_plugin.go; the 3.221+ proxy from ConfigureStack);
- * it is unset only when no stack is configured, as in `pulumi policy analyze`.
- */
-function currentRun(): "preview" | GuardRun {
-  const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
-  if (dryRun === "true") return "preview";
-  return dryRun === "false" ? "update" : "analysis";
-}
+// Loaded with the policy, before the first request, so that every secret on the wire is seen.
+import "../lib/secrets";
 
 /** Why this policy does not judge a resource, or undefined when it does (a half of a possible pair). */
-function notJudged(args: ResourceValidationArgs, run: "preview" | GuardRun): string | undefined {
+function notJudged(args: ResourceValidationArgs, run: Run): string | undefined {
   if (!RELEVANT_TYPES.has(args.type)) return NOT_APPLICABLE.otherType;
   if (run === "preview") return NOT_APPLICABLE.preview;
   if (args.type === TYPES.user) return NOT_APPLICABLE.iamUser;
