@@ -78,10 +78,16 @@ function containsValue(text: string, value: string): boolean {
 }
 
 /** No message or reason contains a value the program marked secret in these resources. */
-export function assertNoSecretValues(texts: Array<{ on: string; message: string }>, specs: readonly ResourceSpec[]): void {
+export function assertNoSecretValues(
+  texts: Array<{ on: string; message: string }>,
+  specs: readonly ResourceSpec[],
+): void {
   for (const value of secretValuesOf(specs)) {
     for (const f of texts) {
-      assert.ok(!containsValue(f.message, value), `text on "${f.on}" contains the secret value "${value}": ${f.message}`);
+      assert.ok(
+        !containsValue(f.message, value),
+        `text on "${f.on}" contains the secret value "${value}": ${f.message}`,
+      );
     }
   }
 }
