@@ -106,6 +106,22 @@ export function readinessSentence(r: Readiness): string {
   }
 }
 
+/**
+ * The readiness sentence, unless a name it quotes was marked secret (a policy attached by a secret
+ * ARN, say): then it is withheld, saying why. Each quoted name is looked up once: linear in the text.
+ */
+function withoutSecrets(sentence: string): string {
+  for (let start = sentence.indexOf('"'); start >= 0;) {
+    const end = sentence.indexOf('"', start + 1);
+    if (end < 0) break;
+    if (isSecret(sentence.slice(start + 1, end))) {
+      return "Whether they can create their own key is not shown: the IAM evidence for it is named by a value marked secret.";
+    }
+    start = sentence.indexOf('"', end + 1);
+  }
+  return sentence;
+}
+
 function exemptionNote(match: ExemptionMatch): string {
   if (match.active) return ` Exempted by policy config: ${describeExemption(match.active)}.`;
   if (match.expired) {
@@ -137,7 +153,7 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readi
       return (
         `${prefix}${keyLabel(key)} is set up for ${userLabel(key.owner)}, who has a console password from ` +
         `${holderLabel(holder)}${others} in this stack.${timing(key, holder)}${inactive} ` +
-        (readiness ? `${STACK_ADVICE} ${readinessSentence(readiness)}` : ADVICE) +
+        (readiness ? `${STACK_ADVICE} ${withoutSecrets(readinessSentence(readiness))}` : ADVICE) +
         exemptionNote(match)
       );
     }

@@ -59,9 +59,28 @@ function remember(text: string): void {
   state.values.add(text.toLowerCase());
 }
 
-/** A secret string, and for an ARN its resource part, the name at its end and its path. */
-function rememberString(text: string): void {
+/** Secret JSON text up to this size (a policy document) has the strings inside it recorded too. */
+const MAX_JSON_CHARS = 256 * 1024;
+
+/**
+ * A secret string, and for an ARN its resource part, the name at its end and its path; for JSON text
+ * (a secret policy document), every string inside it, decoded once.
+ */
+function rememberString(text: string, decodeJson = true): void {
   remember(text);
+  if (
+    decodeJson &&
+    text.length <= MAX_JSON_CHARS &&
+    (text.trimStart().startsWith("{") || text.trimStart().startsWith("["))
+  ) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== undefined) walk(parsed, true, false);
+  }
   if (!text.startsWith("arn:")) return;
   // arn:partition:service:region:account:resource, the resource being type/path/name for IAM.
   let colons = 0;
@@ -81,11 +100,15 @@ function rememberString(text: string): void {
  * depth is fine; linear in the value's size.
  */
 export function recordSecrets(raw: unknown): void {
-  const stack: Array<{ value: unknown; secret: boolean }> = [{ value: raw, secret: false }];
+  walk(raw, false, true);
+}
+
+function walk(raw: unknown, secretAtTop: boolean, decodeJson: boolean): void {
+  const stack: Array<{ value: unknown; secret: boolean }> = [{ value: raw, secret: secretAtTop }];
   while (stack.length > 0) {
     const { value, secret } = stack.pop()!;
     if (typeof value === "string") {
-      if (secret) rememberString(value);
+      if (secret) rememberString(value, decodeJson);
     } else if (typeof value === "number" || typeof value === "boolean") {
       if (secret) remember(String(value));
     } else if (Array.isArray(value)) {
