@@ -8,6 +8,7 @@
 // it starts over when a resource of another stack arrives, when a resource already seen is analyzed
 // again (the engine analyzes each resource once per deployment), and when the stack policy ran.
 
+import { AccountIndex } from "./account-index";
 import { Account, AccountCache, accountDoubt, compareAccounts } from "./accounts";
 import { ResourceView } from "./model";
 import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
@@ -47,8 +48,8 @@ interface Remembered {
 }
 
 interface UserHalves {
-  passwords: Map<string, Remembered>;
-  keys: Map<string, Remembered>;
+  passwords: AccountIndex<Remembered>;
+  keys: AccountIndex<Remembered>;
 }
 
 /** The key/password half a resource represents, read from its inputs; undefined for anything else. */
@@ -118,18 +119,27 @@ export class DeploymentMemory {
     const key = nameKey(half.userName);
     let halves = this.users.get(key);
     if (!halves) {
-      halves = { passwords: new Map(), keys: new Map() };
+      halves = { passwords: new AccountIndex(), keys: new AccountIndex() };
       this.users.set(key, halves);
     }
-    (isKey ? halves.keys : halves.passwords).set(half.urn, { half, account });
+    // Each resource is recorded once per deployment (a repeat starts a new one, above).
+    const others = isKey ? halves.passwords : halves.keys;
+    (isKey ? halves.keys : halves.passwords).add({ half, account }, account);
 
     // The other halves for this name: in the same account, or in one the pack cannot tell apart.
+    // Indexed by account, so one name in many accounts costs only the accounts that may be this one.
     const same: Half[] = [];
+    for (const o of others.sameCandidates(account)) {
+      if (compareAccounts(account, o.account) === "same") same.push(o.half);
+    }
     let doubt: Remembered | undefined;
-    for (const o of (isKey ? halves.passwords : halves.keys).values()) {
-      const sameness = compareAccounts(account, o.account);
-      if (sameness === "same") same.push(o.half);
-      else if (sameness === "unknown" && doubt === undefined) doubt = o;
+    if (same.length === 0) {
+      for (const o of others.candidates(account)) {
+        if (compareAccounts(account, o.account) === "unknown") {
+          doubt = o;
+          break;
+        }
+      }
     }
     if (same.length > 0) {
       const other = same.find((o) => o.active) ?? same[0];
