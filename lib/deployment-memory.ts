@@ -83,6 +83,7 @@ function stackOf(urn: string): string {
 export class DeploymentMemory {
   private stack: string | undefined;
   private readonly seen = new Set<string>();
+  private readonly said = new Set<string>();
   private readonly users = new Map<string, UserHalves>();
   private readonly accounts = new AccountCache();
 
@@ -91,7 +92,15 @@ export class DeploymentMemory {
     return this.seen.size;
   }
 
+  /** True the first time `what` is asked about in this deployment: something said once per deployment. */
+  firstTime(what: string): boolean {
+    if (this.said.has(what)) return false;
+    this.said.add(what);
+    return true;
+  }
+
   reset(): void {
+    this.said.clear();
     this.stack = undefined;
     this.seen.clear();
     this.users.clear();

@@ -8,7 +8,7 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { inlineLoginProfile } from "../lib/console-password";
 import { deploymentMemory, halfOf } from "../lib/deployment-memory";
-import { findExemption, scopeOfUrn } from "../lib/exemptions";
+import { findExemption, problemSummary, scopeOfUrn } from "../lib/exemptions";
 import { checkFailedMessage, guardDoubtMessage, guardMessage, NOT_APPLICABLE } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { currentRun, Run } from "../lib/run";
@@ -48,9 +48,13 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
       if (pair) {
         const exemptions = exemptionsFromConfig(args.getConfig());
         const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
-        // The stack policy reports config problems, but it never runs when this denial stops the update.
+        // The stack policy reports config problems, but it never runs when this denial stops the update:
+        // said with the first finding of the deployment, once, and short.
+        const summary = problemSummary(exemptions);
         const problems =
-          exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
+          summary !== undefined && deploymentMemory.firstTime("config problems")
+            ? ` Policy config problems: ${summary}.`
+            : "";
         // Same name, but the accounts may differ: advisory, saying what would make it certain.
         const doubt = pair.accountDoubt !== undefined;
         const guardRun = run === "preview" ? "update" : run;
