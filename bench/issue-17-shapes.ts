@@ -4,6 +4,7 @@
 //   npx ts-node --transpile-only bench/issue-17-shapes.ts [--pack DIR] [--accounts N] [--pairs N]
 //     [--entries N] [--only shape,shape]
 
+import * as path from "path";
 import { Diagnostic, PackProcess } from "../tests/helpers/pack";
 import { StackBuilder } from "../tests/helpers/stack";
 import { ResourceSpec } from "../tests/helpers/wire";
@@ -14,7 +15,7 @@ const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const PACK = flag("pack", require("path").resolve(__dirname, ".."));
+const PACK = flag("pack", path.resolve(__dirname, ".."));
 const ACCOUNTS = Number(flag("accounts", "10000"));
 const PAIRS = Number(flag("pairs", "500"));
 const ENTRIES = Number(flag("entries", "10000"));
