@@ -4,6 +4,8 @@
 //   npx ts-node --transpile-only bench/issue-17-shapes.ts [--pack DIR] [--accounts N] [--pairs N]
 //     [--entries N] [--only shape,shape]
 
+import { ChildProcess } from "child_process";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { Diagnostic, PackProcess } from "../tests/helpers/pack";
 import { StackBuilder } from "../tests/helpers/stack";
@@ -110,6 +112,8 @@ function exemptions(n: number, entry: (i: number) => Record<string, unknown>): u
 
 interface Outcome {
   ms: number;
+  /** CPU time of the pack process (user + system): less sensitive to a busy machine. */
+  cpuMs: number;
   findings: Record<string, number>;
   couldNotCheck: number;
   maxMessage: number;
@@ -124,10 +128,12 @@ async function measure(dir: string, shape: Shape, specs: ResourceSpec[]): Promis
     const names = new Set(info.policiesList.map((p) => p.name));
     await pack.configure(Object.fromEntries(Object.entries(config).filter(([k]) => names.has(k))));
     const diags: Diagnostic[] = [];
+    const cpu0 = cpuMs(pack);
     const start = process.hrtime.bigint();
     if (shape.analyze) for (const spec of specs) diags.push(...(await pack.analyze(spec)));
     diags.push(...(await pack.analyzeStack(specs)));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = cpuMs(pack) - cpu0;
     const findings: Record<string, number> = {};
     for (const d of diags) {
       const key = `${d.policyName === GUARD ? "guard" : "stack"}:${d.enforcementLevel}`;
@@ -135,6 +141,7 @@ async function measure(dir: string, shape: Shape, specs: ResourceSpec[]): Promis
     }
     return {
       ms,
+      cpuMs: cpu,
       findings,
       couldNotCheck: diags.filter((d) => d.message.includes("Could not check")).length,
       maxMessage: Math.max(0, ...diags.map((d) => d.message.length)),
@@ -145,6 +152,14 @@ async function measure(dir: string, shape: Shape, specs: ResourceSpec[]): Promis
   }
 }
 
+/** User + system CPU of the pack process, from /proc/<pid>/stat (fields 14 and 15, clock ticks). */
+function cpuMs(pack: PackProcess): number {
+  const pid = (pack as unknown as { child: ChildProcess }).child.pid;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function main(): Promise<void> {
   console.log(`pack: ${PACK}`);
   for (const shape of SHAPES) {
@@ -153,8 +168,10 @@ async function main(): Promise<void> {
     const floor = await measure(BARE_DIR, shape, specs);
     const pack = await measure(PACK, shape, specs);
     console.log(
-      `${shape.name}\n  pack ${(pack.ms / 1000).toFixed(2)} s, floor ${(floor.ms / 1000).toFixed(2)} s ` +
-        `(${(pack.ms / floor.ms).toFixed(2)}x); findings ${JSON.stringify(pack.findings)}; ` +
+      `${shape.name}\n  wall: pack ${(pack.ms / 1000).toFixed(2)} s, floor ${(floor.ms / 1000).toFixed(2)} s ` +
+        `(${(pack.ms / floor.ms).toFixed(2)}x); pack CPU: ${(pack.cpuMs / 1000).toFixed(2)} s, floor ` +
+        `${(floor.cpuMs / 1000).toFixed(2)} s (${(pack.cpuMs / floor.cpuMs).toFixed(2)}x)\n  ` +
+        `findings ${JSON.stringify(pack.findings)}; ` +
         `"Could not check" ${pack.couldNotCheck}; longest message ${pack.maxMessage} chars; ${pack.messages} messages`,
     );
   }
