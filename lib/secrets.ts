@@ -27,8 +27,10 @@ interface SecretState {
   /** Lower-cased secret strings, and the user names and paths inside secret ARNs. */
   values: Set<string>;
   chars: number;
-  /** Secrets may have gone unrecorded: treat every string as secret. */
+  /** Secrets may have gone unrecorded (an SDK copy wrapped late, a request not read): every string is secret. */
   blind: boolean;
+  /** More than MAX_RECORDED_CHARS in this deployment: every string is secret until it ends. */
+  overflowed: boolean;
   /** Copies of deserialize.js already wrapped (their module objects). */
   wrapped: WeakSet<object>;
   /** require.cache size at the last scan for new copies of the SDK. */
@@ -44,15 +46,16 @@ const state: SecretState =
     values: new Set<string>(),
     chars: 0,
     blind: false,
+    overflowed: false,
     wrapped: new WeakSet<object>(),
     scannedModules: -1,
   } satisfies SecretState) as SecretState);
 
 function remember(text: string): void {
-  if (state.blind) return;
+  if (state.overflowed) return;
   state.chars += text.length;
   if (state.chars > MAX_RECORDED_CHARS) {
-    state.blind = true;
+    state.overflowed = true;
     state.values.clear();
     return;
   }
@@ -193,7 +196,7 @@ export function isSecret(value: unknown): boolean {
   if (typeof value !== "string" && typeof value !== "number") return false;
   // A copy of the SDK loaded after start-up may have decoded requests unseen.
   if (wrapLoadedCopies()) state.blind = true;
-  if (state.blind) return true;
+  if (state.blind || state.overflowed) return true;
   return state.values.has(String(value).toLowerCase());
 }
 
@@ -203,7 +206,7 @@ export function isSecret(value: unknown): boolean {
  */
 export function mentionsSecret(text: string): boolean {
   if (wrapLoadedCopies()) state.blind = true;
-  if (state.blind) return true;
+  if (state.blind || state.overflowed) return true;
   const lower = text.toLowerCase();
   for (const s of state.values) if (s.length > 0 && lower.includes(s)) return true;
   return false;
@@ -213,4 +216,5 @@ export function mentionsSecret(text: string): boolean {
 export function forgetSecrets(): void {
   state.values.clear();
   state.chars = 0;
+  state.overflowed = false;
 }
