@@ -16,7 +16,8 @@
 // "different" is only ever said on evidence of a difference; unknown settings (preview) are no evidence.
 
 import { createHash } from "crypto";
-import { containsUnknown, read, toPlain, UNKNOWN, Unknown } from "./values";
+import { currentRun, notKnown, Run } from "./run";
+import { containsUnknown, decodeSetting, read, UNDECODABLE, UNKNOWN, Unknown } from "./values";
 
 /** The provider part of a resource, as the SDK gives it (`args.provider`). */
 export interface ProviderLike {
@@ -42,6 +43,11 @@ export interface Account {
   label: string;
   /** How to name the provider in a message: `provider "usw2"`, `the default aws provider`. */
   provider: string;
+  /**
+   * Settings that could not be decoded (too deep, too large, not data): no evidence either way, so
+   * the credential source is not compared (`fingerprint` undefined) and the ids ignore them.
+   */
+  unreadable?: readonly string[];
 }
 
 export type Sameness = "same" | "different" | "unknown";
@@ -57,20 +63,9 @@ const CREDENTIAL_SETTINGS = [
 // In the order the provider applies them: web identity gives the first credentials, roles chain on.
 const ROLE_SETTINGS = ["assumeRoleWithWebIdentity", "roleArn", "assumeRole", "assumeRoles"] as const;
 
-// The aws provider JSON-encodes its non-string inputs ("[\"123\"]"); decode them to compare.
-function decodeJson(value: unknown): unknown {
-  if (typeof value === "string" && /^\s*[[{]/.test(value)) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
+/** The role ARNs a decoded role setting names, in order (depth is bounded by decodeSetting). */
 function roleArns(value: unknown): unknown[] {
-  const v = decodeJson(value);
+  const v = value;
   if (v === UNKNOWN) return [UNKNOWN];
   if (typeof v === "string") return v ? [v] : [];
   if (Array.isArray(v)) return v.flatMap(roleArns);
@@ -85,7 +80,7 @@ function roleArns(value: unknown): unknown[] {
 const LIST_SETTINGS = new Set<string>(["sharedCredentialsFiles", "sharedCredentialsFile", "sharedConfigFiles"]);
 
 function normalize(key: string, value: unknown): unknown {
-  let v = decodeJson(value);
+  let v = value;
   if (LIST_SETTINGS.has(key) && typeof v === "string") v = [v];
   // Order of files does not change the account.
   if (Array.isArray(v)) return v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort();
@@ -99,7 +94,7 @@ const ROLE_ACCOUNT = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
  * when absent or not a list of ids (odd values are no evidence).
  */
 function accountIdList(value: unknown): readonly string[] | undefined | Unknown {
-  const v = decodeJson(value);
+  const v = value;
   if (v === UNKNOWN) return UNKNOWN;
   const list = typeof v === "string" || typeof v === "number" ? [v] : v;
   if (!Array.isArray(list) || list.length === 0) return undefined;
@@ -108,7 +103,7 @@ function accountIdList(value: unknown): readonly string[] | undefined | Unknown 
     if (entry === UNKNOWN) return UNKNOWN;
     // A YAML config may write an id as a number: leading zeros are then lost.
     const id = typeof entry === "number" && Number.isInteger(entry) ? String(entry).padStart(12, "0") : entry;
-    if (typeof id !== "string" || !/^\d{12}$/.test(id.trim())) return undefined;
+    if (typeof id !== "string" || !isAccountId(id.trim())) return undefined;
     ids.push(id.trim());
   }
   return [...new Set(ids)].sort();
@@ -136,28 +131,69 @@ function names(provider: ProviderLike | undefined): { label: string; provider: s
   return { label: `the account of provider "${name}"`, provider: `provider "${name}"` };
 }
 
+function isAccountId(text: string): boolean {
+  if (text.length !== 12) return false;
+  for (let i = 0; i < 12; i++) if (text.charCodeAt(i) < 48 || text.charCodeAt(i) > 57) return false;
+  return true;
+}
+
 /** The account a resource's provider reaches. Never throws, whatever the provider holds. */
 export function accountOf(provider: ProviderLike | undefined): Account {
   const providerUrn = typeof provider?.urn === "string" ? provider.urn : "";
+  try {
+    return decodeAccount(provider, providerUrn);
+  } catch {
+    // Nothing of this provider could be read: no evidence, not a failure of the rest of the stack.
+    return {
+      providerUrn,
+      fingerprint: undefined,
+      ids: undefined,
+      forbidden: [],
+      ...names(provider),
+      unreadable: ["settings"],
+    };
+  }
+}
+
+function decodeAccount(provider: ProviderLike | undefined, providerUrn: string): Account {
   const props = provider ? read(provider, "props") : undefined;
   if (props === UNKNOWN) {
     return { providerUrn, fingerprint: undefined, ids: UNKNOWN, forbidden: UNKNOWN, ...names(provider) };
   }
+  const unreadable: string[] = [];
+  // Each setting on its own: one that cannot be decoded is no evidence, and the others still count.
+  const setting = (key: string): unknown => {
+    const value = decodeSetting(read(props, key));
+    if (value !== UNDECODABLE) return value;
+    unreadable.push(key);
+    return undefined;
+  };
   const settings: Record<string, unknown> = {};
   for (const key of CREDENTIAL_SETTINGS) {
-    const value = toPlain(read(props, key));
+    const value = setting(key);
     if (value !== undefined && value !== null && value !== "") {
       settings[key === "sharedCredentialsFile" ? "sharedCredentialsFiles" : key] = normalize(key, value);
     }
   }
-  const roles = ROLE_SETTINGS.flatMap((key) => roleArns(toPlain(read(props, key))));
+  const roles = ROLE_SETTINGS.flatMap((key) => roleArns(setting(key)));
   if (roles.length > 0) settings.roles = roles;
-  const fingerprint = containsUnknown(settings)
-    ? undefined
-    : createHash("sha256").update(JSON.stringify(settings)).digest("hex");
-  const allowed = accountIdList(toPlain(read(props, "allowedAccountIds")));
-  const forbidden = accountIdList(toPlain(read(props, "forbiddenAccountIds"))) ?? [];
-  return { providerUrn, fingerprint, ids: reachableIds(roles, allowed), forbidden, ...names(provider) };
+  const credentialsUnreadable = unreadable.length > 0;
+  const fingerprint =
+    credentialsUnreadable || containsUnknown(settings)
+      ? undefined
+      : createHash("sha256").update(JSON.stringify(settings)).digest("hex");
+  const allowed = accountIdList(setting("allowedAccountIds"));
+  const forbidden = accountIdList(setting("forbiddenAccountIds")) ?? [];
+  // An unreadable role leaves the allowed list: the provider refuses any account outside it.
+  const ids =
+    credentialsUnreadable && unreadable.some((k) => isRoleSetting(k)) ? allowed : reachableIds(roles, allowed);
+  const account: Account = { providerUrn, fingerprint, ids, forbidden, ...names(provider) };
+  if (unreadable.length > 0) account.unreadable = unreadable;
+  return account;
+}
+
+function isRoleSetting(key: string): boolean {
+  return (ROLE_SETTINGS as readonly string[]).includes(key);
 }
 
 function known(ids: Account["ids"]): ids is readonly string[] {
@@ -219,18 +255,42 @@ export function compareAccounts(a: Account, b: Account): Sameness {
 }
 
 /**
- * Why two accounts compare as "unknown", and what would make it certain. Only meaningful when
- * `compareAccounts(a, b)` is "unknown".
+ * Why two accounts compare as "unknown", and what would make it certain, said for the case at hand and
+ * true in this run. Only meaningful when `compareAccounts(a, b)` is "unknown".
  */
-export function accountDoubt(a: Account, b: Account): string {
-  const pending = [a, b].filter((x) => x.fingerprint === undefined || x.ids === UNKNOWN || x.forbidden === UNKNOWN);
-  const why =
-    pending.length > 0
-      ? `the settings of ${pending.map((x) => x.provider).join(" and ")} are not known yet (the update will know them), so the accounts may differ`
-      : `${a.provider} and ${b.provider} use different credential settings, and their account ids are not both stated`;
+export function accountDoubt(a: Account, b: Account, run: Run = currentRun()): string {
   return (
     `the user names match, but the pack cannot tell whether ${a.label} and ${b.label} are the same AWS account: ` +
-    `${why}. Setting \`allowedAccountIds\` to the one account id on both providers makes it certain ` +
+    `${doubtReason(a, b, run)}. Setting \`allowedAccountIds\` to the one account id on both providers makes it certain ` +
     `(for a default provider, the stack config \`aws:allowedAccountIds\` or \`aws-native:allowedAccountIds\`)`
   );
+}
+
+function doubtReason(a: Account, b: Account, run: Run): string {
+  const both = [a, b];
+  const pending = both.filter(
+    (x) => x.ids === UNKNOWN || x.forbidden === UNKNOWN || (x.fingerprint === undefined && !x.unreadable),
+  );
+  if (pending.length > 0) {
+    const when = run === "preview" ? `${notKnown(run)} (the update will know them)` : notKnown(run);
+    return `the settings of ${pending.map((x) => x.provider).join(" and ")} are ${when}, so the accounts may differ`;
+  }
+  const unreadable = both.filter((x) => x.unreadable !== undefined);
+  if (unreadable.length > 0) {
+    const what = unreadable
+      .map((x) => `${x.unreadable!.map((k) => `\`${k}\``).join(", ")} of ${x.provider}`)
+      .join(" and ");
+    return `the pack could not read ${what} (nested too deeply, too large, or not data), so they are no evidence either way`;
+  }
+  const stated = both.filter((x) => Array.isArray(x.ids));
+  const ids =
+    stated.length === 2
+      ? `both state account ids, but ${stated
+          .filter((x) => (x.ids as readonly string[]).length > 1)
+          .map((x) => `${x.provider} allows ${(x.ids as readonly string[]).length} accounts`)
+          .join(" and ")}, and the lists overlap`
+      : stated.length === 1
+        ? `only ${stated[0].provider} states its account id`
+        : "neither states its account id";
+  return `${a.provider} and ${b.provider} use different credential settings, and ${ids}`;
 }

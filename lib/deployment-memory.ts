@@ -11,6 +11,7 @@
 // only the first two: the engine builds a plugin host, so a pack process, for each preview or update
 // (pulumi/pulumi pkg/engine/update.go, update -> ensureHost), so the memory still holds one deployment.
 
+import { AccountIndex } from "./account-index";
 import { Account, AccountCache, accountDoubt, compareAccounts } from "./accounts";
 import { ResourceView } from "./model";
 import { OWNER_PROP, RELEVANT_TYPES, TYPES, USER_NAME_PROP } from "./types";
@@ -50,8 +51,8 @@ interface Remembered {
 }
 
 interface UserHalves {
-  passwords: Map<string, Remembered>;
-  keys: Map<string, Remembered>;
+  passwords: AccountIndex<Remembered>;
+  keys: AccountIndex<Remembered>;
 }
 
 /** The key/password half a resource represents, read from its inputs; undefined for anything else. */
@@ -85,6 +86,7 @@ function stackOf(urn: string): string {
 export class DeploymentMemory {
   private stack: string | undefined;
   private readonly seen = new Set<string>();
+  private readonly said = new Set<string>();
   private readonly users = new Map<string, UserHalves>();
   private readonly accounts = new AccountCache();
 
@@ -93,7 +95,15 @@ export class DeploymentMemory {
     return this.seen.size;
   }
 
+  /** True the first time `what` is asked about in this deployment: something said once per deployment. */
+  firstTime(what: string): boolean {
+    if (this.said.has(what)) return false;
+    this.said.add(what);
+    return true;
+  }
+
   reset(): void {
+    this.said.clear();
     this.stack = undefined;
     this.seen.clear();
     this.users.clear();
@@ -121,18 +131,27 @@ export class DeploymentMemory {
     const key = nameKey(half.userName);
     let halves = this.users.get(key);
     if (!halves) {
-      halves = { passwords: new Map(), keys: new Map() };
+      halves = { passwords: new AccountIndex(), keys: new AccountIndex() };
       this.users.set(key, halves);
     }
-    (isKey ? halves.keys : halves.passwords).set(half.urn, { half, account });
+    // Each resource is recorded once per deployment (a repeat starts a new one, above).
+    const others = isKey ? halves.passwords : halves.keys;
+    (isKey ? halves.keys : halves.passwords).add({ half, account }, account);
 
     // The other halves for this name: in the same account, or in one the pack cannot tell apart.
+    // Indexed by account, so one name in many accounts costs only the accounts that may be this one.
     const same: Half[] = [];
+    for (const o of others.sameCandidates(account)) {
+      if (compareAccounts(account, o.account) === "same") same.push(o.half);
+    }
     let doubt: Remembered | undefined;
-    for (const o of (isKey ? halves.passwords : halves.keys).values()) {
-      const sameness = compareAccounts(account, o.account);
-      if (sameness === "same") same.push(o.half);
-      else if (sameness === "unknown" && doubt === undefined) doubt = o;
+    if (same.length === 0) {
+      for (const o of others.candidates(account)) {
+        if (compareAccounts(account, o.account) === "unknown") {
+          doubt = o;
+          break;
+        }
+      }
     }
     if (same.length > 0) {
       const other = same.find((o) => o.active) ?? same[0];

@@ -19,6 +19,8 @@ export interface Exemption {
 }
 
 const NAME_PATTERN = "^[\\w+=,.@*?-]{1,64}$";
+// Project and stack names are at most 100 characters; a pattern a little longer still matches them.
+const PATTERN_MAX = 200;
 
 /** JSON schema of one exemption: given to the engine, and used here to check config at run time. */
 export const EXEMPTION_SCHEMA = {
@@ -42,20 +44,21 @@ export const EXEMPTION_SCHEMA = {
     },
     expires: {
       type: "string",
-      pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+      // Months 01-12 and days 01-31; a day the month does not have (2030-02-30) is reported at run time.
+      pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
       description: "Last day (UTC) the exemption applies, YYYY-MM-DD. After it, findings are enforced again.",
     },
     projects: {
       type: "array",
       minItems: 1,
       description: "Only in these Pulumi projects (patterns allowed).",
-      items: { type: "string", minLength: 1 },
+      items: { type: "string", minLength: 1, maxLength: PATTERN_MAX },
     },
     stacks: {
       type: "array",
       minItems: 1,
       description: "Only in these stacks (patterns allowed).",
-      items: { type: "string", minLength: 1 },
+      items: { type: "string", minLength: 1, maxLength: PATTERN_MAX },
     },
   },
 } as const;
@@ -91,6 +94,23 @@ export interface Exemptions {
   problems: string[];
 }
 
+/** Problems quoted in a message; the rest are counted, so a message stays short whatever the config holds. */
+const PROBLEMS_QUOTED = 3;
+
+/** The config problems in one short sentence, for a message (undefined when there are none). */
+export function problemSummary(exemptions: Exemptions): string | undefined {
+  const { problems } = exemptions;
+  if (problems.length === 0) return undefined;
+  const quoted = problems.slice(0, PROBLEMS_QUOTED).join("; ");
+  const more = problems.length - PROBLEMS_QUOTED;
+  return more > 0 ? `${quoted}; and ${more} more (${problems.length} in all)` : quoted;
+}
+
+/** Cuts a text from config short for a message. */
+export function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
 export const NO_EXEMPTIONS: Exemptions = { entries: [], problems: [] };
 
 function glob(pattern: string, caseInsensitive: boolean): Wildcard {
@@ -121,40 +141,67 @@ function entryValidator(): ValidateFunction {
   return validateEntry as ValidateFunction;
 }
 
-/** Parses the `exemptions` config value. Never throws: bad entries become problems. */
+// Parsed once per configuration: the engine sends config once (Configure) and each policy's
+// `getConfig()` hands out the same `exemptions` list every time, so it is the key.
+const parsedLists = new WeakMap<object, Exemptions>();
+
+/** Parses the `exemptions` config value, once per list. Never throws: bad entries become problems. */
 export function parseExemptions(value: unknown): Exemptions {
   if (value === undefined || value === null) return NO_EXEMPTIONS;
   if (!Array.isArray(value)) {
     return { entries: [], problems: ["`exemptions` must be a list; it was ignored"] };
   }
   if (value.length === 0) return NO_EXEMPTIONS;
-  const validate = entryValidator();
+  let parsed = parsedLists.get(value);
+  if (!parsed) {
+    parsed = parseList(value);
+    parsedLists.set(value, parsed);
+  }
+  return parsed;
+}
+
+function parseList(value: unknown[]): Exemptions {
   const entries: CompiledExemption[] = [];
   const problems: string[] = [];
+  let validate: ValidateFunction;
+  try {
+    validate = entryValidator();
+  } catch (err) {
+    return { entries, problems: [`\`exemptions\` could not be checked (${clip(String(err), 200)}); it was ignored`] };
+  }
   value.forEach((raw, i) => {
-    if (!validate(raw)) {
-      const why = (validate.errors ?? []).map((e) => `${e.instancePath || "entry"} ${e.message}`).join("; ");
-      problems.push(`exemptions[${i}] was ignored: ${why}`);
-      return;
-    }
-    const exemption = raw as Exemption;
-    let expiresAt: number | undefined;
-    if (exemption.expires !== undefined) {
-      expiresAt = endOfDay(exemption.expires);
-      if (expiresAt === undefined) {
-        problems.push(`exemptions[${i}] was ignored: expires "${exemption.expires}" is not a date`);
+    // One entry's problem never affects another's: a broken entry exempts nothing.
+    try {
+      const problem = entryProblem(validate, raw);
+      if (problem !== undefined) {
+        problems.push(`exemptions[${i}] was ignored: ${problem}`);
         return;
       }
+      const exemption = raw as Exemption;
+      entries.push({
+        exemption,
+        users: exemption.users.map((u) => glob(u, true)),
+        projects: exemption.projects?.map((p) => glob(p, false)),
+        stacks: exemption.stacks?.map((s) => glob(s, false)),
+        expiresAt: exemption.expires !== undefined ? endOfDay(exemption.expires) : undefined,
+      });
+    } catch {
+      problems.push(`exemptions[${i}] was ignored: it could not be read`);
     }
-    entries.push({
-      exemption,
-      users: exemption.users.map((u) => glob(u, true)),
-      projects: exemption.projects?.map((p) => glob(p, false)),
-      stacks: exemption.stacks?.map((s) => glob(s, false)),
-      expiresAt,
-    });
   });
   return { entries, problems };
+}
+
+/** Why an entry cannot be used, in a few words (no value from it longer than a date), or undefined. */
+function entryProblem(validate: ValidateFunction, raw: unknown): string | undefined {
+  if (!validate(raw)) {
+    const errors = validate.errors ?? [];
+    const shown = errors.slice(0, 3).map((e) => `${clip(e.instancePath || "entry")} ${e.message}`);
+    return shown.join("; ") + (errors.length > 3 ? `; and ${errors.length - 3} more` : "");
+  }
+  const { expires } = raw as Exemption;
+  if (expires !== undefined && endOfDay(expires) === undefined) return `expires "${expires}" is not a date`;
+  return undefined;
 }
 
 export interface ExemptionMatch {

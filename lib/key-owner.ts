@@ -4,10 +4,12 @@
 // during preview when the value itself is not), then the value as a user name within the
 // resource's account. Anything else is unresolved, with the reason, never a guess.
 
-import { Account, accountOf } from "./accounts";
+import { Account, accountOf, compareAccounts } from "./accounts";
+import { notKnown } from "./run";
 import { AccessKeyRecord, Owner, ResourceView } from "./model";
 import { OWNER_PROP, TYPES, USER_TYPES } from "./types";
 import { creationState, parseUserName, sameName as oneName, UserDirectory } from "./users";
+import { isSecret } from "./secrets";
 import { read, readString, UNKNOWN } from "./values";
 
 /** The user resource a value depends on, and whether it depends on nothing else. */
@@ -17,22 +19,25 @@ interface UserDependency {
   others: string[];
 }
 
-function userDependency(resource: ResourceView, prop: string): UserDependency | undefined {
+/** The user resources a value depends on: one (with the other resources), or several. */
+type UserDependencies = UserDependency | { several: string[] };
+
+function userDependency(resource: ResourceView, prop: string): UserDependencies | undefined {
   const deps = resource.propertyDependencies?.[prop];
   if (!Array.isArray(deps)) return undefined;
   // Called for every key and login profile: no Set, and no `others` array unless there are others.
   let urn: string | undefined;
-  let several = false;
+  let several: string[] | undefined;
   let others: string[] | undefined;
   for (const dep of deps) {
     if (!dep || typeof dep.urn !== "string") continue;
     if (USER_TYPES.has(dep.type)) {
       if (urn === undefined) urn = dep.urn;
-      else if (dep.urn !== urn) several = true;
+      else if (dep.urn !== urn && !(several ??= [urn]).includes(dep.urn)) several.push(dep.urn);
     } else (others ??= []).push(dep.urn);
   }
-  // A value built from two users' outputs names neither with certainty.
-  return urn !== undefined && !several ? { urn, others: others ?? [] } : undefined;
+  if (several) return { several };
+  return urn !== undefined ? { urn, others: others ?? [] } : undefined;
 }
 
 /** The name part of a URN, for messages. */
@@ -57,9 +62,19 @@ export function resolveOwner(
   account: Account = accountOf(resource.provider),
 ): Owner {
   const value = readString(resource.props, prop);
-  const dep = userDependency(resource, prop);
+  const deps = userDependency(resource, prop);
+  let dep = deps !== undefined && "urn" in deps ? deps : undefined;
+  let user = dep && users.get(dep.urn);
+  // A key or login profile is created in its own provider's account, for that account's user of the
+  // name it gives, whatever the value was computed from: a user resource in another account is not it.
+  let fromOtherAccount: string | undefined;
+  let otherAccountUser: string | undefined;
+  if (user && compareAccounts(user.account, account) === "different") {
+    fromOtherAccount = dep!.others.length === 0 ? user.userName : undefined;
+    otherAccountUser = user.resourceName;
+    dep = user = undefined;
+  }
   if (dep !== undefined) {
-    const user = users.get(dep.urn);
     // A known value naming someone else (`user.name.apply(n => n + "-svc")`) is not that user.
     const named = typeof value === "string" ? parseUserName(value) : undefined;
     const sameName = user?.userName !== undefined && named !== undefined && oneName(named, user.userName);
@@ -69,25 +84,33 @@ export function resolveOwner(
     }
     if (user && dep.others.length > 0 && value === UNKNOWN) {
       const others = dep.others.map((u) => `"${urnName(u)}"`).join(", ");
-      const who = user.userName !== undefined ? `IAM user "${user.userName}"` : `user resource "${user.resourceName}"`;
+      const who =
+        user.userName !== undefined && !isSecret(user.userName)
+          ? `IAM user "${user.userName}"`
+          : `user resource "${user.resourceName}"`;
       return {
         account,
         maybeUserUrn: user.urn,
         unresolved:
-          `its \`${prop}\` is computed from ${who} and also from other resources (${others}), and is not known yet, ` +
+          `its \`${prop}\` is computed from ${who} and also from other resources (${others}), and is ${notKnown()}, ` +
           `so it may name that user or another one`,
       };
     }
   }
-  if (typeof value === "string") {
-    const userName = parseUserName(value);
-    const user = users.findByName(userName, account);
-    return user ? { userUrn: user.urn, userName, account: user.account } : { userName, account };
+  // Known, or computed from one user resource of another account alone: that name in this account.
+  const given = typeof value === "string" ? parseUserName(value) : fromOtherAccount;
+  if (given !== undefined) {
+    const named = users.findByName(given, account);
+    return named ? { userUrn: named.urn, userName: given, account: named.account } : { userName: given, account };
   }
   const raw = read(resource.props, prop);
   const why =
     value === UNKNOWN
-      ? `its \`${prop}\` is computed and not known yet, and does not come from an IAM user resource in this stack`
+      ? otherAccountUser !== undefined
+        ? `its \`${prop}\` is computed from user resource "${otherAccountUser}" of another account and from other resources, and is ${notKnown()}, so it may name any user of this account`
+        : deps !== undefined && "several" in deps
+          ? `its \`${prop}\` is computed from several IAM user resources (${deps.several.map((u) => `"${urnName(u)}"`).join(", ")}) and is ${notKnown()}, so it may name any of them or another user`
+          : `its \`${prop}\` is computed and ${notKnown()}, and does not come from an IAM user resource in this stack`
       : raw === undefined || raw === null || raw === ""
         ? `it has no \`${prop}\` value`
         : `its \`${prop}\` value is not a user name`;

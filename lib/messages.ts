@@ -1,5 +1,6 @@
 // The texts a person reads in a preview or update. Only resource names, user names and provider
-// names appear here: never a property value that may be secret (passwords, secret keys).
+// names appear here: never a property value that may be secret (passwords, secret keys), and no user
+// name the program marked secret (lib/secrets.ts): the user's resource is named instead.
 
 import type { PairFound } from "./deployment-memory";
 import { Exemption, ExemptionMatch } from "./exemptions";
@@ -7,11 +8,30 @@ import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
 import type { Evidence } from "./iam-policy/evaluate";
 import { KeyFinding } from "./pairing";
 import type { Readiness } from "./self-service";
+import { isSecret, mentionsSecret } from "./secrets";
+import { currentRun, notKnown } from "./run";
 import { TYPES } from "./types";
 
+/** Said instead of a user name the program marked secret. */
+export const SECRET_NAME = "its name is a secret value, not shown";
+
+/** The name part of a URN: a resource name, never secret (URNs are plain text). */
+export function urnName(urn: string): string {
+  const i = urn.lastIndexOf("::");
+  return i >= 0 ? urn.slice(i + 2) : urn;
+}
+
+/** An IAM user for a message: by name, or by its user resource when the name is secret. */
+export function namedUser(userName: string, userUrn?: string): string {
+  if (!isSecret(userName)) return `IAM user "${userName}"`;
+  return userUrn !== undefined
+    ? `the IAM user of user resource "${urnName(userUrn)}" (${SECRET_NAME})`
+    : `an IAM user named by a secret value (not shown)`;
+}
+
 function userLabel(owner: Owner): string {
-  if (owner.userName !== undefined) return `IAM user "${owner.userName}"`;
-  return "an IAM user whose name is not known yet";
+  if (owner.userName !== undefined) return namedUser(owner.userName, owner.userUrn);
+  return `an IAM user whose name is ${notKnown()}`;
 }
 
 function keyLabel(key: { type: string; resourceName: string }): string {
@@ -86,6 +106,22 @@ export function readinessSentence(r: Readiness): string {
   }
 }
 
+/**
+ * The readiness sentence, unless a name it quotes was marked secret (a policy attached by a secret
+ * ARN, say): then it is withheld, saying why. Each quoted name is looked up once: linear in the text.
+ */
+function withoutSecrets(sentence: string): string {
+  for (let start = sentence.indexOf('"'); start >= 0;) {
+    const end = sentence.indexOf('"', start + 1);
+    if (end < 0) break;
+    if (isSecret(sentence.slice(start + 1, end))) {
+      return "Whether they can create their own key is not shown: the IAM evidence for it is named by a value marked secret.";
+    }
+    start = sentence.indexOf('"', end + 1);
+  }
+  return sentence;
+}
+
 function exemptionNote(match: ExemptionMatch): string {
   if (match.active) return ` Exempted by policy config: ${describeExemption(match.active)}.`;
   if (match.expired) {
@@ -117,7 +153,7 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readi
       return (
         `${prefix}${keyLabel(key)} is set up for ${userLabel(key.owner)}, who has a console password from ` +
         `${holderLabel(holder)}${others} in this stack.${timing(key, holder)}${inactive} ` +
-        (readiness ? `${STACK_ADVICE} ${readinessSentence(readiness)}` : ADVICE) +
+        (readiness ? `${STACK_ADVICE} ${withoutSecrets(readinessSentence(readiness))}` : ADVICE) +
         exemptionNote(match)
       );
     }
@@ -127,7 +163,7 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readi
         `but this could not be decided: ${finding.reason}.` +
         (finding.accountsInDoubt
           ? ""
-          : ` Reference the user resource directly (user: user.name) so the link is visible, or run the policy again after the update.`) +
+          : ` Reference the user resource directly (user: user.name) so the link is visible${currentRun() === "preview" ? ", or run the policy again after the update" : ""}.`) +
         exemptionNote(match)
       );
   }
@@ -156,8 +192,8 @@ export function guardMessage(pair: PairFound, match: ExemptionMatch, run: GuardR
 function pairFacts({ current, other, currentIsKey }: PairFound, run: GuardRun, owner: string): string {
   const earlier = run === "update" ? "earlier in this deployment; it may already exist" : "earlier in this run";
   return currentIsKey
-    ? `${keyLabel(current)} is for IAM user "${current.userName}", and ${holderLabel(other)}, which gives ${owner} a console password, was analyzed ${earlier}`
-    : `${capitalize(holderLabel(current))} gives IAM user "${current.userName}" a console password, and ${lowerFirst(keyLabel(other))} for ${owner} was analyzed ${earlier}`;
+    ? `${keyLabel(current)} is for ${namedUser(current.userName)}, and ${holderLabel(other)}, which gives ${owner} a console password, was analyzed ${earlier}`
+    : `${capitalize(holderLabel(current))} gives ${namedUser(current.userName)} a console password, and ${lowerFirst(keyLabel(other))} for ${owner} was analyzed ${earlier}`;
 }
 
 /** What happens to this resource, true at every level: the pack cannot see the level it was configured at. */
@@ -218,9 +254,14 @@ export function guardDoubtMessage(pair: PairFound, match: ExemptionMatch, run: G
   return `${prefix}${pairFacts(pair, run, "a user of that name")}, but whether they are the same user could not be decided: ${pair.accountDoubt}. This finding is advisory, so nothing is denied.${exemptionNote(match)}`;
 }
 
+const MAX_ERROR_TEXT = 300;
+
 /** When checking one resource failed: said at advisory level, so the rest of the stack is still checked. */
 export function checkFailedMessage(type: string, name: string, err: unknown): string {
-  // The error text names no property value: only our own code and the SDK's messages reach it.
-  const why = err instanceof Error ? err.message : String(err);
+  // Our own code and the SDK's messages reach here, but an engine's error may quote its input: the
+  // text is cut short, and withheld when it contains a value marked secret.
+  const text = err instanceof Error ? err.message : String(err);
+  const short = text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}...` : text;
+  const why = mentionsSecret(short) ? "the error text contains a secret value and is not shown" : short;
   return `Could not check ${type} "${name}" for CIS 1.11: ${why}`;
 }

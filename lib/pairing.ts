@@ -1,7 +1,9 @@
 // The rule itself: which access keys are set up for a user who has a console password.
 
 import { accountDoubt, compareAccounts, Sameness } from "./accounts";
+import { AccountIndex } from "./account-index";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
+import { notKnown } from "./run";
 import { nameKey, sameName } from "./users";
 
 /**
@@ -38,11 +40,15 @@ export type KeyFinding =
       accountsInDoubt: boolean;
     };
 
-/** Index of console passwords, so each key is compared only with plausible candidates. */
+/**
+ * Index of console passwords, so each key is compared only with plausible candidates: by user
+ * resource, and by name and account (lib/account-index.ts), so that one name in many accounts costs
+ * what the accounts that may be the key's cost, not all of them.
+ */
 export class PasswordIndex {
   private readonly all: PasswordHolder[] = [];
   private readonly byUserUrn = new Map<string, PasswordHolder[]>();
-  private readonly byName = new Map<string, PasswordHolder[]>();
+  private readonly byName = new Map<string, AccountIndex<PasswordHolder>>();
   /** Holders whose user is unresolved or has no known name: compared with every key. */
   private readonly vague: PasswordHolder[] = [];
   /** Holders known only by name, with no user resource. */
@@ -60,22 +66,40 @@ export class PasswordIndex {
     }
     if (owner.userUrn !== undefined) push(this.byUserUrn, owner.userUrn, holder);
     if (owner.userName !== undefined) {
-      push(this.byName, nameKey(owner.userName), holder);
+      const key = nameKey(owner.userName);
+      let index = this.byName.get(key);
+      if (!index) this.byName.set(key, (index = new AccountIndex()));
+      index.add(holder, owner.account);
       if (owner.userUrn === undefined) this.nameOnly.push(holder);
     }
   }
 
-  /** Holders indexed under the owner's user resource or name: the only ones that can be "same". */
-  matches(owner: Owner): Iterable<PasswordHolder> {
+  /** A superset of the holders that can be "same" as the owner: its user resource's, its name's in its account. */
+  sameCandidates(owner: Owner): Iterable<PasswordHolder> {
+    if (owner.unresolved !== undefined || owner.userName === undefined) return this.byUrn(owner);
+    return this.withByUrn(owner, this.byName.get(nameKey(owner.userName))?.sameCandidates(owner.account));
+  }
+
+  /** A superset of the holders that can be "same" or "unknown" as the owner, the likeliest first; lazy. */
+  maybeCandidates(owner: Owner): Iterable<PasswordHolder> {
     if (owner.unresolved !== undefined) return NONE;
-    const byUrn = owner.userUrn !== undefined ? this.byUserUrn.get(owner.userUrn) : undefined;
-    const byName = owner.userName !== undefined ? this.byName.get(nameKey(owner.userName)) : this.nameOnly;
-    // Called for every key: the usual answer is one list as it is (each holds a holder once), no Set.
-    if (byName === undefined || byName.length === 0) return byUrn ?? NONE;
-    if (byUrn === undefined || sameList(byUrn, byName)) return byUrn ?? byName;
-    const hits = new Set<PasswordHolder>(byUrn);
-    for (const h of byName) hits.add(h);
-    return hits;
+    const byName =
+      owner.userName !== undefined
+        ? this.byName.get(nameKey(owner.userName))?.candidates(owner.account)
+        : this.nameOnly;
+    return this.withByUrn(owner, byName);
+  }
+
+  private byUrn(owner: Owner): readonly PasswordHolder[] {
+    return (owner.userUrn !== undefined ? this.byUserUrn.get(owner.userUrn) : undefined) ?? NONE;
+  }
+
+  /** The owner's user resource's holders, then the others given, each once. */
+  private *withByUrn(owner: Owner, others: Iterable<PasswordHolder> | undefined): Generator<PasswordHolder> {
+    const byUrn = this.byUrn(owner);
+    yield* byUrn;
+    if (!others) return;
+    for (const h of others) if (byUrn.length === 0 || !byUrn.includes(h)) yield h;
   }
 
   /**
@@ -91,12 +115,6 @@ export class PasswordIndex {
 
 const NONE: readonly PasswordHolder[] = [];
 
-function sameList(a: readonly PasswordHolder[], b: readonly PasswordHolder[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -111,32 +129,35 @@ function undeterminedReason(key: AccessKeyRecord, holder: PasswordHolder): strin
     return `the user of ${holder.resourceName} cannot be determined: ${holder.owner.unresolved}`;
   }
   if (holder.certainty === "unknown") {
-    return "whether the user's console password is set is not known yet";
+    return `whether the user's console password is set is ${notKnown()}`;
   }
   if (key.owner.userName !== undefined && holder.owner.userName !== undefined) {
     return accountDoubt(key.owner.account, holder.owner.account);
   }
-  return "the user's name is not known yet";
+  return `the user's name is ${notKnown()}`;
 }
 
 /** The finding for one access key, or undefined when it has nothing to do with a console password. */
 export function checkKey(key: AccessKeyRecord, passwords: PasswordIndex): KeyFinding | undefined {
   let first: PasswordHolder | undefined;
   let others = 0;
-  let maybe: PasswordHolder | undefined;
-  for (const holder of passwords.matches(key.owner)) {
-    const same = sameUser(key.owner, holder.owner);
-    if (same === "same" && holder.certainty === "yes") {
+  for (const holder of passwords.sameCandidates(key.owner)) {
+    if (holder.certainty === "yes" && sameUser(key.owner, holder.owner) === "same") {
       if (first === undefined) first = holder;
       else others++;
-    } else if (same !== "different" && maybe === undefined) {
-      maybe = holder;
     }
   }
   if (first !== undefined) {
     return { kind: key.status === "inactive" ? "inactive-key" : "violation", key, holder: first, others };
   }
   // Only an uncertain match is left to find, and one is enough: stop at the first.
+  let maybe: PasswordHolder | undefined;
+  for (const holder of passwords.maybeCandidates(key.owner)) {
+    if (sameUser(key.owner, holder.owner) !== "different") {
+      maybe = holder;
+      break;
+    }
+  }
   if (maybe === undefined) {
     maybe = passwords.vagueFor(key.owner).find((holder) => sameUser(key.owner, holder.owner) !== "different");
   }

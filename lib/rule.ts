@@ -1,7 +1,7 @@
 // Metadata shared by the policies that enforce CIS AWS 1.11, and how they report.
 
 import type { Policy, PolicyConfigSchema, ReportViolation } from "@pulumi/policy";
-import { EXEMPTION_SCHEMA, Exemptions, parseExemptions } from "./exemptions";
+import { clip, EXEMPTION_SCHEMA, Exemptions, parseExemptions } from "./exemptions";
 
 export const FRAMEWORK: NonNullable<Policy["framework"]> = {
   name: "CIS Amazon Web Services Foundations Benchmark",
@@ -50,13 +50,16 @@ export const RULE_METADATA = {
  */
 export function exemptionsFromConfig(config: Record<string, unknown>): Exemptions {
   const parsed = parseExemptions(config.exemptions);
-  const unknownKeys = Object.keys(config).filter((k) => !(k in CONFIG_SCHEMA.properties));
+  // Own properties only: `constructor` or `toString` in config are unknown too.
+  const unknownKeys = Object.keys(config).filter(
+    (k) => !Object.prototype.hasOwnProperty.call(CONFIG_SCHEMA.properties, k),
+  );
   if (unknownKeys.length === 0) return parsed;
   return {
     entries: parsed.entries,
     problems: [
+      ...unknownKeys.map((k) => `unknown property \`${clip(k)}\` was ignored; the only property is \`exemptions\``),
       ...parsed.problems,
-      ...unknownKeys.map((k) => `unknown property \`${k}\` was ignored; the only property is \`exemptions\``),
     ],
   };
 }

@@ -3,7 +3,7 @@
 
 import { Account, AccountCache } from "./accounts";
 import { consolePasswordOf, inlineLoginProfile } from "./console-password";
-import { Exemptions, findExemption, scopeOfUrn } from "./exemptions";
+import { Exemptions, findExemption, problemSummary, scopeOfUrn } from "./exemptions";
 import { accessKeyOf, isAccessKeyType } from "./key-owner";
 import { checkFailedMessage, findingMessage, NOT_APPLICABLE } from "./messages";
 import { ResourceView } from "./model";
@@ -23,12 +23,17 @@ function failure(resource: ResourceView, err: unknown): Report {
   return { urn: resource.urn, message: checkFailedMessage(resource.type, resource.name, err), advisory: true };
 }
 
+function plural(problems: number): string {
+  return problems === 1 ? "problem" : "problems";
+}
+
 export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exemptions, now: number): Report[] {
-  const reports: Report[] = exemptions.problems.map((problem) => ({
-    urn: "",
-    message: `Policy config problem: ${problem}.`,
-    advisory: true,
-  }));
+  // Config problems once, in one short message, however many entries the config holds.
+  const problems = problemSummary(exemptions);
+  const reports: Report[] =
+    problems === undefined
+      ? []
+      : [{ urn: "", message: `Policy config ${plural(exemptions.problems.length)}: ${problems}.`, advisory: true }];
 
   // Only IAM resources are read; everything else is skipped on its type alone.
   const relevant: ResourceView[] = [];

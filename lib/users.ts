@@ -1,5 +1,6 @@
 // The IAM users managed in a stack, found by resource URN or by name within an account.
 
+import { AccountIndex } from "./account-index";
 import { accountOf, compareAccounts, Account } from "./accounts";
 import { ResourceView, Tri, UserRecord } from "./model";
 import { USER_NAME_PROP, USER_TYPES, CREATED_OUTPUTS } from "./types";
@@ -51,15 +52,16 @@ export function userOf(resource: ResourceView, account?: Account): UserRecord | 
 
 export class UserDirectory {
   private readonly byUrn = new Map<string, UserRecord>();
-  private readonly byName = new Map<string, UserRecord[]>();
+  /** By name (ignoring case), then by account: one name in many accounts is found without a scan. */
+  private readonly byName = new Map<string, AccountIndex<UserRecord>>();
 
   add(user: UserRecord): void {
     this.byUrn.set(user.urn, user);
     if (user.userName !== undefined) {
       const key = nameKey(user.userName);
-      const list = this.byName.get(key);
-      if (list) list.push(user);
-      else this.byName.set(key, [user]);
+      let index = this.byName.get(key);
+      if (!index) this.byName.set(key, (index = new AccountIndex()));
+      index.add(user, user.account);
     }
   }
 
@@ -72,7 +74,9 @@ export class UserDirectory {
    * resources with one name (ignoring case) in one account are one IAM user: any of them stands for it.
    */
   findByName(userName: string, account: Account): UserRecord | undefined {
-    const candidates = this.byName.get(nameKey(userName)) ?? [];
-    return candidates.find((u) => compareAccounts(u.account, account) === "same");
+    const index = this.byName.get(nameKey(userName));
+    if (!index) return undefined;
+    for (const u of index.sameCandidates(account)) if (compareAccounts(u.account, account) === "same") return u;
+    return undefined;
   }
 }

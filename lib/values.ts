@@ -109,3 +109,74 @@ export function containsUnknown(value: unknown): boolean {
   }
   return false;
 }
+
+/** A value that could not be decoded within the limits below: no evidence of anything. */
+export const UNDECODABLE: unique symbol = Symbol("undecodable");
+export type Undecodable = typeof UNDECODABLE;
+
+/** Limits of `decodeSetting`: provider settings are small and shallow; anything beyond is not read. */
+export const DECODE_LIMITS = { depth: 16, values: 10_000, chars: 64 * 1024 } as const;
+
+/**
+ * A provider setting as plain data: unknowns become UNKNOWN, and a JSON-encoded string (the aws
+ * provider JSON-encodes its non-string inputs: "[\"123\"]") is decoded. Total and bounded: deeper
+ * than DECODE_LIMITS.depth, more values than DECODE_LIMITS.values, or a string longer than
+ * DECODE_LIMITS.chars gives UNDECODABLE, and so does anything that throws. Never throws.
+ */
+export function decodeSetting(value: unknown): unknown {
+  const budget = { values: DECODE_LIMITS.values };
+  try {
+    return decodeWithin(value, 0, budget, true);
+  } catch {
+    return UNDECODABLE;
+  }
+}
+
+function decodeWithin(value: unknown, depth: number, budget: { values: number }, decodeJson: boolean): unknown {
+  if (--budget.values < 0 || depth > DECODE_LIMITS.depth) return UNDECODABLE;
+  const v = unwrap(value);
+  if (typeof v === "string") {
+    if (v.length > DECODE_LIMITS.chars) return UNDECODABLE;
+    if (decodeJson && looksLikeJson(v)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        return v;
+      }
+      // Decoded once: a string inside is taken as it is.
+      return decodeWithin(parsed, depth, budget, false);
+    }
+    return v;
+  }
+  if (v === UNKNOWN || v === null || typeof v !== "object") return v;
+  let out: unknown[] | Record<string, unknown>;
+  if (Array.isArray(v)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const item = decodeWithin(read(v, i), depth + 1, budget, decodeJson);
+      if (item === UNDECODABLE) return UNDECODABLE;
+      list.push(item);
+    }
+    out = list;
+  } else {
+    const obj: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const item = decodeWithin(read(v, k), depth + 1, budget, decodeJson);
+      if (item === UNDECODABLE) return UNDECODABLE;
+      obj[k] = item;
+    }
+    out = obj;
+  }
+  return out;
+}
+
+/** `[` or `{` after leading white space; scans only the white space. */
+function looksLikeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "[" || c === "{") return true;
+    if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") return false;
+  }
+  return false;
+}

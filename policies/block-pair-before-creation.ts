@@ -8,24 +8,16 @@
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { inlineLoginProfile } from "../lib/console-password";
 import { deploymentMemory, halfOf } from "../lib/deployment-memory";
-import { findExemption, scopeOfUrn } from "../lib/exemptions";
-import { checkFailedMessage, guardDoubtMessage, guardMessage, GuardRun, NOT_APPLICABLE } from "../lib/messages";
+import { findExemption, problemSummary, scopeOfUrn } from "../lib/exemptions";
+import { checkFailedMessage, guardDoubtMessage, guardMessage, NOT_APPLICABLE } from "../lib/messages";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
+import { currentRun, Run } from "../lib/run";
 import { RELEVANT_TYPES, TYPES } from "../lib/types";
-
-/**
- * What the CLI told the pack about this run. It sets PULUMI_NODEJS_DRY_RUN for every preview and
- * update (`constructEnv`, pkg/resource/plugin/analyzer_plugin.go; the 3.221+ proxy from ConfigureStack);
- * it is unset only when no stack is configured, as in `pulumi policy analyze`.
- */
-function currentRun(): "preview" | GuardRun {
-  const dryRun = process.env.PULUMI_NODEJS_DRY_RUN;
-  if (dryRun === "true") return "preview";
-  return dryRun === "false" ? "update" : "analysis";
-}
+// Loaded with the policy, before the first request, so that every secret on the wire is seen.
+import "../lib/secrets";
 
 /** Why this policy does not judge a resource, or undefined when it does (a half of a possible pair). */
-function notJudged(args: ResourceValidationArgs, run: "preview" | GuardRun): string | undefined {
+function notJudged(args: ResourceValidationArgs, run: Run): string | undefined {
   if (!RELEVANT_TYPES.has(args.type)) return NOT_APPLICABLE.otherType;
   if (run === "preview") return NOT_APPLICABLE.preview;
   if (args.type === TYPES.user) return NOT_APPLICABLE.iamUser;
@@ -56,9 +48,13 @@ export const blockPairBeforeCreation: ResourceValidationPolicy = {
       if (pair) {
         const exemptions = exemptionsFromConfig(args.getConfig());
         const match = findExemption(exemptions, pair.current.userName, scopeOfUrn(args.urn), Date.now());
-        // The stack policy reports config problems, but it never runs when this denial stops the update.
+        // The stack policy reports config problems, but it never runs when this denial stops the update:
+        // said with the first finding of the deployment, once, and short.
+        const summary = problemSummary(exemptions);
         const problems =
-          exemptions.problems.length > 0 ? ` Policy config problems: ${exemptions.problems.join("; ")}.` : "";
+          summary !== undefined && deploymentMemory.firstTime("config problems")
+            ? ` Policy config problems: ${summary}.`
+            : "";
         // Same name, but the accounts may differ: advisory, saying what would make it certain.
         const doubt = pair.accountDoubt !== undefined;
         const guardRun = run === "preview" ? "update" : run;

@@ -3,6 +3,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
+import { forgetSecrets } from "../lib/secrets";
 import { analyzeStack, notApplicableReason } from "../lib/stack-analysis";
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
@@ -19,8 +20,10 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
     for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }
-    // The deployment is over: the per-resource policy starts the next one with an empty memory.
+    // The deployment is over: the per-resource policy starts the next one with an empty memory, and
+    // the values marked secret in this one are forgotten (each request records its own again).
     deploymentMemory.reset();
+    forgetSecrets();
     // A stack without a console password or without an access key has nothing to judge; this throws
     // (the SDK's way), after what was reported above, which the SDK keeps.
     const reason = notApplicableReason(args.resources);

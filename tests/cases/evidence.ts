@@ -3,7 +3,7 @@
 // policies are held to the same answer: "same", "cannot tell" (advisory) or "different".
 
 import { combine, StackBuilder } from "../helpers/stack";
-import { unknown } from "../helpers/wire";
+import { secret, unknown } from "../helpers/wire";
 
 const ROLE_ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
@@ -98,5 +98,52 @@ export const EVIDENCE = {
     s.loginProfile("frank-login", upper.out("name"));
     const lower = s.user("frank-robot", { userName: "frank" });
     s.accessKey("frank-key", lower.out("name"));
+  },
+
+  /** A user whose name the program marked secret (`name: pulumi.secret("sam-admin")`), with a password and a key. */
+  secretUserName(s: StackBuilder): void {
+    const u = s.user("sam", { userName: secret("sam-admin") });
+    s.loginProfile("sam-login", u.out("name"));
+    s.accessKey("sam-key", u.out("name"));
+  },
+
+  /** A key whose `user` is a secret user ARN (name and path inside it), for a console user named plainly. */
+  secretUserArn(s: StackBuilder): void {
+    s.loginProfile("ops-login", "sam-ops");
+    s.accessKey("ops-key", secret(`arn:aws:iam::${ROLE_ACCOUNT}:user/ops-team/sam-ops`));
+  },
+
+  /** The name is secret on the login profile only, in other case: the key repeats it plainly. */
+  secretNameRepeatedPlainly(s: StackBuilder): void {
+    s.loginProfile("root-login", secret("SAM-ROOT"));
+    s.accessKey("root-key", "sam-root");
+  },
+
+  /** Secret names behind two providers the pack cannot tell apart: the doubt names no user. */
+  secretNameAccountsInDoubt(s: StackBuilder): void {
+    const a = s.provider("account-a", { profile: "team-a" });
+    const b = s.provider("account-b", { profile: "team-b" });
+    s.loginProfile("kim-a-login", secret("kim-ops"), { provider: a });
+    s.accessKey("kim-b-key", secret("kim-ops"), { provider: b });
+  },
+
+  /**
+   * A key created through account B's provider whose `user` comes from a user resource of account A
+   * (both accounts stated): AWS creates it for B's user of that name, not for A's console user.
+   */
+  keyThroughOtherAccountsProvider(s: StackBuilder): void {
+    const a = s.provider("account-a", { allowedAccountIds: JSON.stringify([ROLE_ACCOUNT]) });
+    const b = s.provider("account-b", { allowedAccountIds: JSON.stringify([OTHER_ACCOUNT]) });
+    const u = s.user("alice-a", { userName: "alice", provider: a });
+    s.loginProfile("alice-a-login", u.out("name"), { provider: a });
+    s.accessKey("alice-b-key", u.out("name"), { provider: b });
+  },
+
+  /** The same, and account B has a console user of that name: the key is theirs. */
+  keyThroughOtherAccountsProviderForItsConsoleUser(s: StackBuilder): void {
+    EVIDENCE.keyThroughOtherAccountsProvider(s);
+    const b = s.resources.find((r) => r.name === "account-b")!;
+    const provider = { type: b.type, name: b.name, urn: b.urn, props: b.inputs };
+    s.loginProfile("alice-b-login", "alice", { provider });
   },
 };

@@ -122,6 +122,38 @@ export const GUARD_CASES: GuardCase[] = [
     build: EVIDENCE.valueNamesConsoleUser,
     expect: [deny("jane-key")],
   },
+  // Values marked secret are never printed (lib/secrets.ts).
+  {
+    name: "prints no user name the program marked secret",
+    build: EVIDENCE.secretUserName,
+    expect: [deny("sam-key", "an IAM user named by a secret value (not shown)", 'login profile "sam-login"')],
+  },
+  {
+    name: "prints neither the name nor the path inside a secret user ARN",
+    build: EVIDENCE.secretUserArn,
+    expect: [deny("ops-key", "an IAM user named by a secret value (not shown)")],
+  },
+  {
+    name: "does not print a secret name where another resource repeats it plainly, in any case",
+    build: EVIDENCE.secretNameRepeatedPlainly,
+    expect: [deny("root-key", "an IAM user named by a secret value (not shown)")],
+  },
+  {
+    name: "names no secret user when the accounts are in doubt",
+    build: EVIDENCE.secretNameAccountsInDoubt,
+    expect: [advise("kim-b-key", "cannot tell", 'provider "account-a"', "nothing is denied")],
+  },
+  // One account-and-user decision for both policies (the same stacks are in stack-cases.ts).
+  {
+    name: "does not pair a key created through another account's provider with the user resource its value comes from",
+    build: EVIDENCE.keyThroughOtherAccountsProvider,
+    expect: [],
+  },
+  {
+    name: "pairs a key created through another account's provider with that account's console user of the name",
+    build: EVIDENCE.keyThroughOtherAccountsProviderForItsConsoleUser,
+    expect: [deny("alice-b-login", 'IAM user "alice"', 'access key "alice-b-key"')],
+  },
   {
     name: "pairs a classic user and an aws-native user of one name in one account as one user",
     build: EVIDENCE.classicAndNativeUserOfOneName,

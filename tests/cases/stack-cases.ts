@@ -3,6 +3,7 @@
 
 import { ACCOUNT_ID, combine, list, Mode, StackBuilder } from "../helpers/stack";
 import { EVIDENCE } from "./evidence";
+import { SECRET_NAME } from "../../lib/messages";
 import { secret, unknown, unknownObject } from "../helpers/wire";
 
 export type Level = "mandatory" | "advisory";
@@ -439,6 +440,54 @@ export const STACK_CASES: StackCase[] = [
     name: "denies a key built from a console user's name and another resource when its value names that user",
     build: EVIDENCE.valueNamesConsoleUser,
     expect: [deny("jane-key", 'IAM user "jane"')],
+  },
+  // Values marked secret are never printed (lib/secrets.ts): the user's resource is named instead.
+  {
+    name: "names the user resource, not a user name the program marked secret",
+    build: EVIDENCE.secretUserName,
+    expect: [deny("sam-key", 'the IAM user of user resource "sam"', SECRET_NAME, 'login profile "sam-login"')],
+  },
+  {
+    name: "prints neither the name nor the path inside a secret user ARN",
+    build: EVIDENCE.secretUserArn,
+    expect: [deny("ops-key", "an IAM user named by a secret value (not shown)")],
+  },
+  {
+    name: "does not print a secret name where another resource repeats it plainly, in any case",
+    build: EVIDENCE.secretNameRepeatedPlainly,
+    expect: [deny("root-key", "an IAM user named by a secret value (not shown)")],
+  },
+  {
+    name: "names no secret user when the accounts are in doubt",
+    build: EVIDENCE.secretNameAccountsInDoubt,
+    expect: [advise("kim-b-key", "cannot tell", 'provider "account-a"')],
+  },
+  {
+    name: "names the user resource, not a secret name, when a key's user may name it or another user",
+    build(s) {
+      const u = s.user("sam", { userName: secret("sam-admin") });
+      s.loginProfile("sam-login", u.out("name"));
+      const tag = s.other("random:index/randomId:RandomId", "tag", { byteLength: 2 });
+      s.accessKey(
+        "tag-key",
+        combine(s.mode === "preview" ? unknown : secret("sam-admin-ci"), u.out("name"), tag.out("hex")),
+      );
+    },
+    expect: {
+      preview: [advise("tag-key", 'user resource "sam"', "may name that user or another one")],
+      update: [],
+    },
+  },
+  // One account-and-user decision for both policies (the same stacks are in guard-cases.ts).
+  {
+    name: "does not pair a key created through another account's provider with the user resource its value comes from",
+    build: EVIDENCE.keyThroughOtherAccountsProvider,
+    expect: [],
+  },
+  {
+    name: "pairs a key created through another account's provider with that account's console user of the name",
+    build: EVIDENCE.keyThroughOtherAccountsProviderForItsConsoleUser,
+    expect: [deny("alice-b-key", 'IAM user "alice"', 'login profile "alice-b-login"')],
   },
   {
     name: "pairs a classic user and an aws-native user of one name in one account as one user",

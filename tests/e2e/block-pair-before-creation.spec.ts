@@ -58,7 +58,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
         const s = new StackBuilder({ mode: "update" });
         c.build(s);
         const { perResource } = await deploy(s);
-        assertFindings(perResource, c.expect);
+        assertFindings(perResource, c.expect, s.resources);
       });
     }
   });

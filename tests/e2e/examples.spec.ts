@@ -5,6 +5,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Diagnostic, PackProcess } from "../helpers/pack";
+import { assertNoSecretValues } from "../helpers/expect";
 import { encode, isUnknown, ResourceSpec, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_STRING_WIRE } from "../helpers/wire";
 import { deploy, Findings, inParallel, Mode, runProgram, specsOf } from "../programs/harness";
 import { assertFindings, describeFindings, Expected, findingsFor, loadExpected } from "../programs/expectations";
@@ -21,6 +22,7 @@ const DOCUMENTED = [
   "compliant-mixed-team",
   "compliant-same-name-two-accounts",
   "violating-user-profile-key",
+  "violating-secret-user-name",
   "violating-component",
   "violating-computed-names",
   "violating-keys-in-loop",
@@ -219,6 +221,13 @@ describe("example programs through the policy pack", function () {
               );
             });
           }
+
+          it("prints no value the program marked secret", () => {
+            assertNoSecretValues(
+              all.map((d) => ({ on: d.urn, message: d.message })),
+              specsOf(recordOf(example, mode)),
+            );
+          });
 
           it("reports nothing from any other policy", () => {
             const others = all.filter((d) => !(d.policyName in wanted));

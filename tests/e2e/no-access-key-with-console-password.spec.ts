@@ -27,17 +27,23 @@ function violatingStack(opts: { stack?: string; userName?: string; mode?: Mode }
 }
 
 describe(`${POLICY} (end to end over gRPC)`, () => {
+  // As the CLI starts a pack for a preview and for an update (PULUMI_NODEJS_DRY_RUN, see lib/run.ts).
   let pack: PackProcess;
+  let previewPack: PackProcess;
   before(async () => {
-    pack = await PackProcess.start();
+    [pack, previewPack] = await Promise.all([
+      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } }),
+      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "true" } }),
+    ]);
   });
   after(async () => {
-    await pack?.stop();
+    await Promise.all([pack?.stop(), previewPack?.stop()]);
   });
 
   async function run(s: StackBuilder, config: Record<string, PolicyConfig> = {}): Promise<Found[]> {
-    await pack.configure(config);
-    return found(await pack.analyzeStack(s.resources));
+    const p = s.mode === "preview" ? previewPack : pack;
+    await p.configure(config);
+    return found(await p.analyzeStack(s.resources));
   }
 
   describe("describes itself to the engine", () => {
@@ -75,7 +81,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
         it(c.name, async () => {
           const s = new StackBuilder({ mode });
           c.build(s);
-          assertFindings(await run(s), expectedFor(c, mode));
+          assertFindings(await run(s), expectedFor(c, mode), s.resources);
         });
       }
     });

@@ -20,10 +20,10 @@
 
 import * as assert from "assert";
 import { NOT_APPLICABLE } from "../../lib/messages";
-import { nameOfUrn } from "../helpers/expect";
+import { assertNoSecretValues, nameOfUrn } from "../helpers/expect";
 import { emptypb, NotApplicable, PackProcess, POLICY_ANALYZE_ENV } from "../helpers/pack";
-import { StackBuilder } from "../helpers/stack";
-import { ResourceSpec } from "../helpers/wire";
+import { ACCOUNT_ID, StackBuilder } from "../helpers/stack";
+import { ResourceSpec, secret } from "../helpers/wire";
 
 const GUARD = "cis-1-11-block-pair-before-creation";
 const STACK_POLICY = "cis-1-11-no-access-key-with-console-password";
@@ -181,6 +181,46 @@ describe("`pulumi policy analyze` over a stack's stored state (the CLI's exact r
       "ci-key": [],
     });
     assert.deepStrictEqual(audit.stackNotApplicable, []);
+  });
+
+  it("prints no value marked secret (user name, path, ARN) in any message or reason of either policy", async () => {
+    const s = new StackBuilder({ stack: "secret-names", mode: "update" });
+    const sam = s.user("sam", { userName: secret("sam-admin") });
+    for (const io of [sam.spec.inputs, sam.spec.outputs]) io.path = secret("/break-glass/");
+    sam.spec.outputs.arn = secret(`arn:aws:iam::${ACCOUNT_ID}:user/break-glass/sam-admin`);
+    s.loginProfile("sam-login", sam.out("name"));
+    s.accessKey("sam-key", sam.out("arn"));
+    // Evidence the readiness sentence names: a policy attached by a secret ARN the stack does not manage.
+    s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "sam-keys-attachment", {
+      user: sam.out("name"),
+      policyArn: secret(`arn:aws:iam::${ACCOUNT_ID}:policy/sam-admin-keys`),
+    });
+    // And a user policy whose document is secret: its statement id is secret too.
+    const ana = s.user("ana");
+    s.loginProfile("ana-login", ana.out("name"));
+    s.accessKey("ana-key", ana.out("name"));
+    s.resource("aws:iam/userPolicy:UserPolicy", "ana-keys", {
+      user: ana.out("name"),
+      policy: secret(
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Sid: "AnaBreakGlassKeys", Effect: "Allow", Action: "iam:CreateAccessKey", Resource: "*" }],
+        }),
+      ),
+    });
+    const result = await policyAnalyze(pack, s.resources);
+    assert.deepStrictEqual(
+      [...result.perResource, ...result.atEnd].map((f) => `${f.policy}:${f.on}:${f.level}`),
+      [
+        `${GUARD}:sam-key:mandatory`,
+        `${GUARD}:ana-key:mandatory`,
+        `${STACK_POLICY}:sam-key:mandatory`,
+        `${STACK_POLICY}:ana-key:mandatory`,
+      ],
+    );
+    assert.ok(!result.atEnd[1].message.includes("AnaBreakGlassKeys"), result.atEnd[1].message);
+    const reasons = [...result.notApplicable].flatMap(([on, na]) => na.map((n) => ({ on, message: n.reason })));
+    assertNoSecretValues([...result.perResource, ...result.atEnd, ...reasons], s.resources);
   });
 
   it("marks the stack policy not applicable on a stack's state without console passwords", async () => {

@@ -7,13 +7,14 @@ import { encode, ProviderSpec, ResourceSpec } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const structpb = require("google-protobuf/google/protobuf/struct_pb");
-const { deserializeProperties } = require("@pulumi/policy/deserialize");
+// Called through the module, as server.js does, so lib/secrets.ts sees what it decodes.
+const deserialize = require("@pulumi/policy/deserialize");
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function sdkProps(value: Record<string, unknown>): Record<string, unknown> {
   const struct = structpb.Struct.fromJavaScript(encode(value));
-  return unknownCheckingProxy(deserializeProperties(struct, false));
+  return unknownCheckingProxy(deserialize.deserializeProperties(struct, false));
 }
 
 function provider(p: ProviderSpec | undefined): ResourceView["provider"] {
