@@ -4,6 +4,12 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { deploymentMemory } from "../lib/deployment-memory";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { analyzeStack, notApplicableReason } from "../lib/stack-analysis";
+import { RunKind } from "../lib/readiness/sentence";
+
+/** The CLI sets PULUMI_NODEJS_DRY_RUN for previews ("true") and updates ("false"), not for audits. */
+function runKind(dryRun: string | undefined): RunKind {
+  return dryRun === "true" ? "preview" : dryRun === "false" ? "update" : "unstated";
+}
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   name: "cis-1-11-no-access-key-with-console-password",
@@ -16,7 +22,8 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const exemptions = exemptionsFromConfig(args.getConfig());
     // Config problems are reported even when there is nothing to judge: the config is broken either way.
-    for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
+    const run = runKind(process.env.PULUMI_NODEJS_DRY_RUN);
+    for (const r of analyzeStack(args.resources, exemptions, Date.now(), run)) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }
     // The deployment is over: the per-resource policy starts the next one with an empty memory.

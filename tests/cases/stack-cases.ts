@@ -4,6 +4,7 @@
 import { ACCOUNT_ID, combine, list, Mode, StackBuilder } from "../helpers/stack";
 import { EVIDENCE } from "./evidence";
 import { secret, unknown, unknownObject } from "../helpers/wire";
+import { READINESS_CASES } from "./readiness-cases";
 
 export type Level = "mandatory" | "advisory";
 
@@ -13,6 +14,8 @@ export interface Expected {
   level: Level;
   /** Texts the message must contain. */
   says?: string[];
+  /** Texts the message must not contain. */
+  never?: string[];
 }
 
 export interface StackCase {
@@ -689,4 +692,5 @@ export const STACK_CASES: StackCase[] = [
       update: [deny("alice-key", 'They can create their own key: user policy "alice-account-keys"')],
     },
   },
+  ...READINESS_CASES,
 ];

@@ -102,7 +102,7 @@ function resources(name: string): string[] {
     `arn:aws:iam::*:user/${name.toUpperCase()}`,
     "arn:aws:iam::*:user/*",
     "arn:aws:iam::*:user/eng/*",
-    `arn:aws:iam::*:user/\${aws:foo, '${name}'}`,
+    `arn:aws:iam::*:user/\${aws:SourceIdentity, '${name}'}`,
     "arn:aws:iam::*:user/${aws:username, 'bob'}",
     "arn:aws:iam::*:user/bob",
     "arn:aws:iam::*:user/${aws:PrincipalTag/team}",

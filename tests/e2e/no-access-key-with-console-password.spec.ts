@@ -71,11 +71,20 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
 
   for (const mode of ["preview", "update"] as Mode[]) {
     describe(`at the end of ${mode === "preview" ? "a preview" : "an update"}`, () => {
+      // A pack started as the CLI starts it for this mode (PULUMI_NODEJS_DRY_RUN).
+      let modePack: PackProcess;
+      before(async () => {
+        modePack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: mode === "preview" ? "true" : "false" } });
+        await modePack.configure({});
+      });
+      after(async () => {
+        await modePack?.stop();
+      });
       for (const c of STACK_CASES) {
         it(c.name, async () => {
           const s = new StackBuilder({ mode });
           c.build(s);
-          assertFindings(await run(s), expectedFor(c, mode));
+          assertFindings(found(await modePack.analyzeStack(s.resources)), expectedFor(c, mode));
         });
       }
     });

@@ -1,11 +1,11 @@
-// What the stack grants a reported user: the links from users to groups and policies, one
+// What the stack grants a reported user (lib/readiness/stack-index.ts, answer.ts): the links from users to groups and policies, one
 // resource type at a time, and that none of it runs on a stack without findings.
 
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { Owner } from "../../lib/model";
-import { Readiness, SelfServiceIndex } from "../../lib/self-service";
+import { Readiness, ReadinessIndex } from "../../lib/readiness/answer";
 import { IAM_POLICY_TYPES } from "../../lib/types";
 import { SELF_SERVICE_POLICY } from "../cases/stack-cases";
 import { stackView } from "../helpers/sdk-view";
@@ -21,7 +21,7 @@ function readiness(s: StackBuilder, userName: string): Readiness | undefined {
   const owner: Owner = user
     ? { userUrn: user.urn, userName, account: accountOf(user.provider) }
     : { userName, account: accountOf(provider && { ...provider, props: provider.props }) };
-  return new SelfServiceIndex(views).readiness(owner);
+  return new ReadinessIndex(views).readiness(owner);
 }
 
 function kindAndLabel(r: Readiness | undefined): string {
@@ -30,7 +30,7 @@ function kindAndLabel(r: Readiness | undefined): string {
   return `${r.kind}${ev ? ` ${ev.label}` : ""}`;
 }
 
-describe("self-service readiness: links from a user to policies", () => {
+describe("readiness: links from a user to policies", () => {
   for (const mode of ["preview", "update"] as Mode[]) {
     describe(`in ${mode}`, () => {
       it("follows a PolicyAttachment to a group the user is in", () => {
@@ -136,7 +136,7 @@ describe("self-service readiness: links from a user to policies", () => {
       it("answers nothing for a user whose name is not known", () => {
         const s = new StackBuilder({ mode });
         const owner: Owner = { account: accountOf(undefined), unresolved: "no name" };
-        assert.equal(new SelfServiceIndex(stackView(s.resources)).readiness(owner), undefined);
+        assert.equal(new ReadinessIndex(stackView(s.resources)).readiness(owner), undefined);
       });
     });
   }
@@ -167,7 +167,7 @@ describe("self-service readiness: links from a user to policies", () => {
   });
 });
 
-describe("self-service readiness: resource types", () => {
+describe("readiness: resource types", () => {
   it("matches @pulumi/aws and @pulumi/aws-native resource classes", () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const aws = require("@pulumi/aws");
@@ -196,7 +196,7 @@ describe("self-service readiness: resource types", () => {
   });
 });
 
-describe("self-service readiness: only when a finding needs it", () => {
+describe("readiness: only when a finding needs it", () => {
   // A fresh process: what a stack without findings loads, and what a finding loads.
   function loadedModules(withFinding: boolean): string[] {
     const script = `
@@ -226,7 +226,7 @@ describe("self-service readiness: only when a finding needs it", () => {
     const loaded = loadedModules(false);
     assert.ok(loaded.includes(path.join("lib", "stack-analysis.ts")));
     assert.deepEqual(
-      loaded.filter((f) => /self-service|iam-policy/.test(f)),
+      loaded.filter((f) => f.startsWith(path.join("lib", "readiness"))),
       [],
     );
   });
@@ -234,13 +234,13 @@ describe("self-service readiness: only when a finding needs it", () => {
   it("loads them when a finding needs the answer", function () {
     this.timeout(60_000);
     const loaded = loadedModules(true);
-    for (const f of ["self-service.ts", "iam-policy/evaluate.ts", "iam-policy/aws-managed-data.ts"]) {
+    for (const f of ["readiness/answer.ts", "readiness/iam/evaluate.ts", "readiness/iam/aws-managed-data.ts"]) {
       assert.ok(loaded.includes(path.join("lib", f)), f);
     }
   });
 });
 
-describe("self-service readiness: the ready-made policy", () => {
+describe("readiness: the ready-made policy", () => {
   const root = path.join(__dirname, "..", "..");
   it("is the same in the rule's docs, the behaviour table and both example programs", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -261,7 +261,7 @@ describe("self-service readiness: the ready-made policy", () => {
   });
 });
 
-describe("self-service readiness: permissions boundary", () => {
+describe("readiness: permissions boundary", () => {
   it("settles on no when the boundary does not allow it, even when the policies depend on a condition", () => {
     const s = new StackBuilder();
     const boundary = s.policy(
