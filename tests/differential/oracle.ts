@@ -94,7 +94,8 @@ export function worlds(c: Scenario, uniqueId: string | undefined, limit: number)
   const keys = Object.keys(CONTEXT_KEYS).filter((k) => text.includes(k));
   for (const k of keys) choices.push(CONTEXT_KEYS[k]);
   const tagged = text.includes("aws:PrincipalTag/team");
-  choices.push(tagged ? ["dev", c.storedName, undefined] : [undefined]);
+  // A tag may hold anything: the stored name, or the path and name, make `user/${tag}` match.
+  choices.push(tagged ? ["dev", c.storedName, `${c.path.slice(1)}${c.storedName}`, undefined] : [undefined]);
   // SCPs: none apply (management account), or they do: is the OU above the account, and is
   // FullAWSAccess still attached at each level that has a managed SCP?
   const levels = ["root", "ou"].filter((t) => c.scps.some((s) => s.target === t));

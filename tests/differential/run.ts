@@ -48,7 +48,8 @@ export interface Counts {
   examples: { kind: string; scenario: Scenario; pack: string; iam: Answer }[];
 }
 
-export function runDifferential(seed: number, cases: number, keepExamples = 5): Counts {
+/** `worldLimit`: cases with more request contexts than this are skipped (counted), to bound the time. */
+export function runDifferential(seed: number, cases: number, keepExamples = 5, worldLimit = 4096): Counts {
   const random = new Random(seed);
   const counts: Counts = {
     cases: 0,
@@ -68,7 +69,7 @@ export function runDifferential(seed: number, cases: number, keepExamples = 5): 
   for (let i = 0; i < cases; i++) {
     const scenario = generateScenario(random);
     const pack = packAnswer(scenario);
-    const iam = iamAnswer(scenario, pack.uniqueId);
+    const iam = iamAnswer(scenario, pack.uniqueId, worldLimit);
     if (iam === undefined) {
       counts.skipped++;
       continue;

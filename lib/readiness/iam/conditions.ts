@@ -13,7 +13,7 @@ import { UNKNOWN } from "../../values";
 import { all, Match } from "./match";
 import { ABSENT, Context, KeyValue, resolve, Scanned, scanVariables } from "./variables";
 
-type Kind = "string" | "stringIgnoreCase" | "like" | "arn" | "bool" | "null" | "other";
+type Kind = "string" | "stringIgnoreCase" | "like" | "arn" | "bool" | "null" | "ip" | "other";
 
 export interface Clause {
   readonly key: string;
@@ -41,7 +41,13 @@ const KINDS: Record<string, [Kind, boolean]> = {
   ArnNotLike: ["arn", true],
   Bool: ["bool", false],
   Null: ["null", false],
+  IpAddress: ["ip", false],
+  NotIpAddress: ["ip", true],
 };
+
+/** Stand-ins for an address inside, or outside, the ranges a policy names (see domainOf). */
+const IN_RANGES = "\u0000an address in the ranges";
+const OUTSIDE_RANGES = "\u0000an address outside the ranges";
 
 function kindOf(operator: string): [Kind, boolean] {
   const known = Object.prototype.hasOwnProperty.call(KINDS, operator) ? KINDS[operator] : undefined;
@@ -136,6 +142,11 @@ export function clauseMatches(clause: Clause, value: KeyValue, context: Context)
   if (value === ABSENT) return clause.ifExists || clause.negated ? "yes" : "no";
   if (value === UNKNOWN) return "unknown";
   if (clause.kind === "other") return "condition";
+  if (clause.kind === "ip") {
+    // Only the stand-ins are decided: comparing real addresses with ranges is not done here.
+    if (value !== IN_RANGES && value !== OUTSIDE_RANGES) return "condition";
+    return (value === IN_RANGES) !== clause.negated ? "yes" : "no";
+  }
   const results = clause.values.map((v) => valueMatches(clause, v, value, context));
   const anyValue: Match = results.includes("yes")
     ? "yes"
@@ -165,9 +176,17 @@ const BOOLEAN_KEYS: ReadonlySet<string> = new Set(["aws:multifactorauthpresent",
 /**
  * The values worth trying for a key whose presence the pack does not know, when every clause on it
  * compares it to literal text (`Bool`, `Null`, `String(Not)Equals`): each value written, another
- * value, and absent. Undefined when a clause uses anything else (the key stays open).
+ * value, and absent; for address ranges (IpAddress, NotIpAddress naming the same ranges) an address
+ * inside, one outside, and none. Undefined when a clause uses anything else (the key stays open).
  */
 export function domainOf(key: string, clauses: readonly Clause[]): KeyValue[] | undefined {
+  // Address ranges: inside them, outside them, or no address; only when every clause names the same ranges.
+  if (clauses.some((c) => c.kind === "ip")) {
+    const ranges = (c: Clause) => JSON.stringify(c.values.map((v) => v.pieces));
+    const first = ranges(clauses[0]);
+    const same = clauses.every((c) => c.kind === "ip" && !c.setOperator && ranges(c) === first);
+    return same ? [IN_RANGES, OUTSIDE_RANGES, ABSENT] : undefined;
+  }
   const values = new Set<string>();
   let bool = true;
   for (const c of clauses) {
