@@ -64,8 +64,8 @@ const ALLOW_ALL_DOCUMENT: Document = {
 
 export class ReadinessIndex {
   private readonly index: StackIndex;
-  /** Per SCP, its Deny and its Allow statements as separate documents (built once). */
-  private readonly scpParts = new Map<ScpRecord, { deny: Document; allow: Document } | Unreadable>();
+  /** Per SCP, its Deny statements (beside an Allow of everything) and its Allow statements, built once. */
+  private readonly scpParts = new Map<ScpRecord, { deny: Source<string>[]; allow: Source<string>[] } | Unreadable>();
 
   constructor(resources: Iterable<ResourceView>, accounts: AccountCache = new AccountCache()) {
     this.index = new StackIndex(resources, accounts);
@@ -161,31 +161,26 @@ export class ReadinessIndex {
       const parts = this.parts(scp);
       const label = scp.policy.label;
       if (typeof parts === "string") return { label, why: "unreadable" };
-      const denies = evaluate(
-        [
-          { label, document: parts.deny },
-          { label, document: ALLOW_ALL_DOCUMENT },
-        ],
-        request,
-      );
-      if (denies.kind !== "allowed") return { label, why: "deny" };
+      if (evaluate(parts.deny, request).kind !== "allowed") return { label, why: "deny" };
       // Allow-list strategy: where this SCP replaces FullAWSAccess, only its own Allows count.
-      if (evaluate([{ label, document: parts.allow }], request).kind !== "allowed") return { label, why: "allow-list" };
+      if (evaluate(parts.allow, request).kind !== "allowed") return { label, why: "allow-list" };
     }
     return undefined;
   }
 
-  private parts(scp: ScpRecord): { deny: Document; allow: Document } | Unreadable {
+  private parts(scp: ScpRecord): { deny: Source<string>[]; allow: Source<string>[] } | Unreadable {
     let parts = this.scpParts.get(scp);
     if (!parts) {
       const doc = scp.policy.document;
+      const label = scp.policy.label;
+      const only = (effect: string): Source<string> => ({
+        label,
+        document: "unreadable" in doc ? doc : { statements: doc.statements.filter((s) => s.effect === effect) },
+      });
       parts =
         "unreadable" in doc
           ? doc.unreadable
-          : {
-              deny: { statements: doc.statements.filter((s) => s.effect === "Deny") },
-              allow: { statements: doc.statements.filter((s) => s.effect === "Allow") },
-            };
+          : { deny: [only("Deny"), { label, document: ALLOW_ALL_DOCUMENT }], allow: [only("Allow")] };
       this.scpParts.set(scp, parts);
     }
     return parts;

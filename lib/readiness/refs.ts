@@ -11,6 +11,12 @@ export interface Ref {
   urns: string[];
   name: string | Unknown | undefined;
   account: Account;
+  /** nameKey(name), computed once (a user's refs are compared with many others). */
+  key?: string;
+}
+
+function keyOf(ref: Ref & { name: string }): string {
+  return (ref.key ??= nameKey(ref.name));
 }
 
 export type Certainty = "yes" | "unknown";
@@ -21,13 +27,15 @@ export const isVague = (r: Ref): boolean => r.name === UNKNOWN && r.urns.length 
 /** Whether `a` and `b` name the same user or group. */
 export function refsMatch(a: Ref, b: Ref): "yes" | "no" | "unknown" {
   const shared = a.urns.some((u) => b.urns.includes(u));
-  const accounts = compareAccounts(a.account, b.account);
   if (typeof a.name === "string" && typeof b.name === "string") {
-    if (nameKey(a.name) !== nameKey(b.name) || accounts === "different") return "no";
+    // Names first: comparing accounts costs more, and most pairs differ by name.
+    if (keyOf(a as Ref & { name: string }) !== keyOf(b as Ref & { name: string })) return "no";
+    const accounts = compareAccounts(a.account, b.account);
+    if (accounts === "different") return "no";
     return accounts === "same" || shared ? "yes" : "unknown";
   }
   if (shared) return a.urns.length === 1 && b.urns.length === 1 ? "yes" : "unknown";
-  if ((isVague(a) || isVague(b)) && accounts !== "different") return "unknown";
+  if ((isVague(a) || isVague(b)) && compareAccounts(a.account, b.account) !== "different") return "unknown";
   return "no";
 }
 
@@ -45,7 +53,7 @@ export class RefIndex<T> {
   add(ref: Ref, item: T): void {
     this.all.push(item);
     for (const urn of ref.urns) push(this.byUrn, urn, item);
-    if (typeof ref.name === "string") push(this.byName, nameKey(ref.name), item);
+    if (typeof ref.name === "string") push(this.byName, keyOf(ref as Ref & { name: string }), item);
     else if (isVague(ref)) this.vague.push(item);
   }
 
@@ -54,9 +62,12 @@ export class RefIndex<T> {
     if (isVague(ref)) return this.all;
     // Most stacks attach nothing to most users: skip the Set for every finding.
     if (this.all.length === 0) return [];
+    const byName = typeof ref.name === "string" ? this.byName.get(keyOf(ref as Ref & { name: string })) : undefined;
+    // The common case, a user named only by name: the index's own list, without a copy.
+    if (ref.urns.length === 0 && this.vague.length === 0) return byName ?? [];
     const hits = new Set<T>(this.vague);
     for (const urn of ref.urns) for (const item of this.byUrn.get(urn) ?? []) hits.add(item);
-    if (typeof ref.name === "string") for (const item of this.byName.get(nameKey(ref.name)) ?? []) hits.add(item);
+    for (const item of byName ?? []) hits.add(item);
     return [...hits];
   }
 }

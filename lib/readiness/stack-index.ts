@@ -38,6 +38,13 @@ interface Membership {
   user: Ref;
   group: Ref;
   label: string;
+  /** What the group reaches, resolved on first use (it does not depend on the user). */
+  reach?: GroupReach;
+}
+
+/** The policies attached to one group, with how certain each attachment names it. */
+interface GroupReach {
+  attachments: { policy: PolicyRecord; label: string; certainty: Certainty }[];
 }
 
 /** A service control policy managed in the stack. */
@@ -279,9 +286,8 @@ export class StackIndex {
       }
       case T.groupMembership: {
         const group = this.ref(r, "group", GROUP_TYPES);
-        for (const user of this.refs(r, "users", USER_TYPES)) {
-          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
-        }
+        const label = this.groupLabel(group);
+        for (const user of this.refs(r, "users", USER_TYPES)) this.memberships.add(user, { user, group, label });
         break;
       }
       case T.userGroupMembership: {
@@ -350,26 +356,40 @@ export class StackIndex {
       const m = refsMatch(a.to, self);
       if (m !== "no") add(a.policy, a.policy.label, m);
     }
-    // Groups the user may be in, each once: memberships computed from other resources all name the
-    // same "some group", so they are not multiplied by the group policies.
-    const groups = new Map<string, { ref: Ref; label: string; certainty: Certainty }>();
+    // Groups the user may be in, each once: memberships that name the same group (memberships
+    // computed from other resources all name "some group") share what the group reaches, so the
+    // cost is memberships + attachments per user, not their product.
+    const groups = new Map<GroupReach, Certainty>();
     for (const ms of this.memberships.candidates(self)) {
       const m = refsMatch(ms.user, self);
       if (m === "no") continue;
-      const ref = this.resolveGroup(ms.group);
-      const key = groupKey(ref);
-      const seen = groups.get(key);
-      if (!seen || (m === "yes" && seen.certainty !== "yes")) groups.set(key, { ref, label: ms.label, certainty: m });
+      const reach = (ms.reach ??= this.reachOf(ms));
+      if (m === "yes" || !groups.has(reach)) groups.set(reach, m);
     }
-    for (const g of groups.values()) {
-      for (const a of this.toGroups.candidates(g.ref)) {
-        const m = refsMatch(a.to, g.ref);
-        if (m === "no") continue;
-        const label = a.policy.label.endsWith(g.label) ? a.policy.label : `${a.policy.label} of ${g.label}`;
-        add(a.policy, label, both(g.certainty, m));
-      }
+    for (const [reach, certainty] of groups) {
+      for (const a of reach.attachments) add(a.policy, a.label, both(certainty, a.certainty));
     }
     return [...found.values()];
+  }
+
+  private readonly reaches = new Map<string, GroupReach>();
+
+  /** The policies attached to the group a membership names; one per distinct group. */
+  private reachOf(ms: Membership): GroupReach {
+    const ref = this.resolveGroup(ms.group);
+    const key = groupKey(ref);
+    let reach = this.reaches.get(key);
+    if (!reach) {
+      reach = { attachments: [] };
+      for (const a of this.toGroups.candidates(ref)) {
+        const m = refsMatch(a.to, ref);
+        if (m === "no") continue;
+        const label = a.policy.label.endsWith(ms.label) ? a.policy.label : `${a.policy.label} of ${ms.label}`;
+        reach.attachments.push({ policy: a.policy, label, certainty: m });
+      }
+      this.reaches.set(key, reach);
+    }
+    return reach;
   }
 
   /** A membership naming the group resource: use its known name, so attachments by name match too. */
