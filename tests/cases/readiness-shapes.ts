@@ -105,12 +105,14 @@ const hugePolicy: Shape = {
   build(s) {
     const [u] = consoleUsers(s, 1);
     const statements: object[] = [];
-    for (let i = 0; i < 14_000; i++) {
+    // Statements that cover iam:CreateAccessKey on other paths, with a policy variable each: every
+    // one is matched against the user, none applies until the last.
+    for (let i = 0; i < 13_000; i++) {
       statements.push({
         Sid: `S${i}`,
         Effect: "Allow",
-        Action: [`svc${i}:Get*`, `svc${i}:List*`],
-        Resource: `arn:aws:svc${i}:::thing/${"x".repeat(90)}`,
+        Action: i % 2 ? ["iam:CreateAccessKey", `svc${i}:Get*`] : [`svc${i}:Get*`, `svc${i}:List*`],
+        Resource: `arn:aws:iam::*:user/team-${i}/${"x".repeat(80)}/\${aws:username}`,
       });
     }
     statements.push({ Sid: "OwnKeys", Effect: "Allow", Action: "iam:CreateAccessKey", Resource: SELF });

@@ -7,7 +7,7 @@
 import { isSecret } from "../../secrets";
 import { read, UNKNOWN } from "../../values";
 import { compileCondition, Condition } from "./conditions";
-import { actionMatches, ResourcePattern } from "./match";
+import { actionMatches, ResourcePattern, TextPattern } from "./match";
 
 export const ACTION = "iam:CreateAccessKey";
 const ACTION_LOWER = ACTION.toLowerCase();
@@ -72,14 +72,18 @@ export function coversAction(s: RawStatement): boolean {
   return false;
 }
 
-function compileStatement(s: Record<string, unknown>, substitute: boolean): CompiledStatement | undefined {
+function compileStatement(
+  s: Record<string, unknown>,
+  substitute: boolean,
+  shared: Map<string, TextPattern>,
+): CompiledStatement | undefined {
   const effect = s.Effect;
   if ((effect !== "Allow" && effect !== "Deny") || !coversAction(s)) return undefined;
   const sid = typeof s.Sid === "string" && s.Sid.length > 0 ? s.Sid : undefined;
   const patterns = (v: unknown) =>
     list(v)
       .filter((p): p is string => typeof p === "string")
-      .map((p) => new ResourcePattern(p, substitute));
+      .map((p) => new ResourcePattern(p, substitute, shared));
   const resource =
     s.Resource !== undefined
       ? { not: false, patterns: patterns(s.Resource) }
@@ -98,9 +102,11 @@ export function compileDocument(doc: unknown): Document {
   if (d.Statement === undefined || d.Statement === null) return { statements: [] };
   const raw = list(d.Statement);
   const statements: CompiledStatement[] = [];
+  // ARN segments repeat across statements ("aws", "iam", "*"): compiled once per document.
+  const shared = new Map<string, TextPattern>();
   for (const s of raw) {
     if (s === null || typeof s !== "object" || Array.isArray(s)) return { unreadable: "invalid" };
-    const compiled = compileStatement(s as Record<string, unknown>, substitute);
+    const compiled = compileStatement(s as Record<string, unknown>, substitute, shared);
     if (compiled) statements.push(compiled);
   }
   return { statements };

@@ -29,7 +29,7 @@ export function actionMatches(pattern: unknown, action: string): boolean {
 }
 
 /** One text pattern, compiled once: a fixed wildcard, or pieces with variables to resolve. */
-class TextPattern {
+export class TextPattern {
   private readonly fixed?: Wildcard;
   private readonly onlyStars: boolean;
 
@@ -69,14 +69,21 @@ export class ResourcePattern {
   private readonly segments?: TextPattern[];
   private readonly whole?: TextPattern;
 
-  constructor(pattern: string, substitute: boolean) {
+  /** @param shared compiled segments of the same document, so repeated texts compile once. */
+  constructor(pattern: string, substitute: boolean, shared: Map<string, TextPattern> = new Map()) {
     this.any = pattern === "*";
     if (this.any) return;
     const segments = arnSegments(pattern);
     if (segments && segments[0] === "arn") {
       // Variables are substituted in the resource part only (after the fifth colon): IAM does not
       // allow them in the partition, service, region or account, where `${...}` stays literal text.
-      this.segments = segments.slice(1).map((text, i) => new TextPattern(scanVariables(text, substitute && i === 4)));
+      this.segments = segments.slice(1).map((text, i) => {
+        const variables = substitute && i === 4;
+        const key = `${variables ? "v" : "t"}${text}`;
+        let compiled = shared.get(key);
+        if (!compiled) shared.set(key, (compiled = new TextPattern(scanVariables(text, variables))));
+        return compiled;
+      });
     } else {
       // Not an ARN pattern IAM would accept for a user: match it against the whole ARN.
       this.whole = new TextPattern(scanVariables(pattern, substitute));
