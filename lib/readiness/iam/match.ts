@@ -32,17 +32,28 @@ export function actionMatches(pattern: unknown, action: string): boolean {
 export class TextPattern {
   private readonly fixed?: Wildcard;
   private readonly onlyStars: boolean;
+  /** The literal text every match starts with: a pattern with variables is ruled out on it first. */
+  private readonly prefix: string = "";
 
   constructor(private readonly scanned: Scanned) {
     if (!scanned.hasVariables) this.fixed = compileWildcard(scanned.pieces as WildcardPart[]);
     const p = scanned.pieces;
     this.onlyStars = p.length === 1 && typeof p[0] === "string" && p[0].length > 0 && !/[^*]/.test(p[0]);
+    for (const piece of p) {
+      if (typeof piece === "string") {
+        const wild = piece.search(/[*?]/);
+        this.prefix += wild < 0 ? piece : piece.slice(0, wild);
+        if (wild >= 0) break;
+      } else if ("literal" in piece) this.prefix += piece.literal;
+      else break;
+    }
   }
 
   matches(value: string | Unknown, context: Context): Match {
     // Only a pattern that accepts anything matches a value not known yet.
     if (value === UNKNOWN) return this.onlyStars ? "yes" : "unknown";
     if (this.fixed) return this.fixed.matches(value) ? "yes" : "no";
+    if (!value.startsWith(this.prefix)) return "no";
     const resolved = resolve(this.scanned, context);
     if (typeof resolved === "string") return resolved;
     return compileWildcard(resolved.parts).matches(value) ? "yes" : "no";
