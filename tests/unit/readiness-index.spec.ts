@@ -12,6 +12,8 @@ import { stackView } from "../helpers/sdk-view";
 import { list, Mode, StackBuilder } from "../helpers/stack";
 import { unknownArray } from "../helpers/wire";
 import { accountOf } from "../../lib/accounts";
+import { NO_EXEMPTIONS } from "../../lib/exemptions";
+import { analyzeStack } from "../../lib/stack-analysis";
 
 /** The readiness of the user resource named `user` (or a user outside the stack by name). */
 function readiness(s: StackBuilder, userName: string): Readiness | undefined {
@@ -294,5 +296,27 @@ describe("readiness: permissions boundary", () => {
     s2.user("alice", { permissionsBoundary: "arn:aws:iam::aws:policy/PowerUserAccess" });
     s2.resource("aws:iam/userPolicy:UserPolicy", "keys", { user: "alice", policy: SELF_SERVICE_POLICY });
     assert.equal(kindAndLabel(readiness(s2, "alice")), "boundary");
+  });
+});
+
+describe("readiness: never dropped without a word", () => {
+  it("says the answer could not be determined when reading the stack's IAM policies fails, and keeps the finding", () => {
+    const s = new StackBuilder();
+    const u = s.user("alice");
+    s.loginProfile("alice-login", u.out("name"));
+    s.accessKey("alice-key", u.out("name"));
+    const views = stackView(s.resources);
+    const fail = () => {
+      throw new Error("decoder failure");
+    };
+    views.push({
+      type: "aws:iam/userPolicy:UserPolicy",
+      urn: "urn:pulumi:dev::app::aws:iam/userPolicy:UserPolicy::broken",
+      name: "broken",
+      props: new Proxy({}, { get: fail, getOwnPropertyDescriptor: fail, has: fail, ownKeys: fail }),
+    });
+    const reports = analyzeStack(views, NO_EXEMPTIONS, Date.now(), "update");
+    assert.equal(reports.length, 1);
+    assert.match(reports[0].message, /Whether they can create their own key could not be determined/);
   });
 });
