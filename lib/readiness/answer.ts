@@ -19,7 +19,8 @@ import { evaluate, Evidence, Request, Source, Verdict } from "./iam/evaluate";
 import { ArnParts } from "./iam/match";
 import { ABSENT, Context, KeyValue } from "./iam/variables";
 import { Ref } from "./refs";
-import { PolicyRecord, ScpRecord, StackIndex } from "./stack-index";
+import { PolicyRecord, ScpRecord } from "./policies";
+import { StackIndex } from "./stack-index";
 
 /** An SCP of the stack that may block the request: by a Deny, or by allowing too little (allow-list). */
 export interface ScpCaveat {

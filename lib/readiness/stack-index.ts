@@ -1,10 +1,7 @@
 // Which policies of a stack reach a user: their inline and attached policies, their groups' inline
-// and attached policies, their permissions boundary, and the service control policies attached in
-// the stack. Built once per stack (only when the stack has a finding); each answer then looks only
-// at the attachments that can name that user.
-//
-// Policy documents are decoded and compiled once, on first use, whatever number of users they reach.
-// Labels are what a message prints: resource names, and property values only when not secret.
+// and attached policies, and their permissions boundary (the documents themselves are in
+// policies.ts). Built once per stack (only when the stack has a finding); each answer then looks only
+// at the attachments that can name that user. Labels print property values only when not secret.
 
 import { Account, AccountCache } from "../accounts";
 import { Owner, ResourceView } from "../model";
@@ -12,22 +9,9 @@ import { isSecret } from "../secrets";
 import { IAM_POLICY_TYPES as T, SELF_SERVICE_TYPES, TYPES } from "../types";
 import { nameKey } from "../users";
 import { read, readString, toPlain, UNKNOWN } from "../values";
-import { awsManagedDocument, awsManagedPolicyKey } from "./iam/aws-managed";
-import { decodeDocument, Document } from "./iam/document";
 import { Source } from "./iam/evaluate";
+import { documentAt, PolicyCatalog, PolicyRecord, quoted, ScpRecord, unreadablePolicy } from "./policies";
 import { both, Certainty, isVague, Ref, RefIndex, refsMatch } from "./refs";
-
-/** A policy document and its label; the document is decoded on first use, then kept. */
-export class PolicyRecord {
-  private decoded?: Document;
-  constructor(
-    readonly label: string,
-    private readonly decode: () => Document,
-  ) {}
-  get document(): Document {
-    return (this.decoded ??= this.decode());
-  }
-}
 
 interface Attached {
   to: Ref;
@@ -47,36 +31,23 @@ interface GroupReach {
   attachments: { policy: PolicyRecord; label: string; certainty: Certainty }[];
 }
 
-/** A service control policy managed in the stack. */
-export interface ScpRecord {
-  policy: PolicyRecord;
-  attached: boolean;
-}
-
 const POLICY_DOC_TYPES: ReadonlySet<string> = new Set([T.policy, T.nativeManagedPolicy]);
 const GROUP_TYPES: ReadonlySet<string> = new Set([T.group, T.nativeGroup]);
 const USER_TYPES: ReadonlySet<string> = new Set([TYPES.user, TYPES.nativeUser]);
 const SCP_TYPES: ReadonlySet<string> = new Set([T.organizationsPolicy]);
 
-const quoted = (text: string) => `"${text}"`;
-
-/** The last part of an ARN (`.../name`), or the whole text. */
-const lastPart = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
-
 /** The resources and policies of one stack that bear on iam:CreateAccessKey, indexed once. */
 export class StackIndex {
-  private readonly policiesByUrn = new Map<string, PolicyRecord>();
-  private readonly policiesByArn = new Map<string, PolicyRecord>();
-  /** Policies whose ARN is not known yet (preview), by name: an attachment may name them by ARN. */
-  private readonly pendingByName = new Map<string, PolicyRecord>();
+  private readonly policies = new PolicyCatalog();
   private readonly groups = new Map<string, Ref & { label: string }>();
   private readonly users = new Map<string, ResourceView>();
   private readonly toUsers = new RefIndex<Attached>();
   private readonly toGroups = new RefIndex<Attached>();
   private readonly memberships = new RefIndex<Membership>();
-  private readonly scpByUrn = new Map<string, ScpRecord>();
-  private readonly scpById = new Map<string, ScpRecord>();
-  readonly scps: ScpRecord[] = [];
+  /** The service control policies managed in the stack. */
+  get scps(): readonly ScpRecord[] {
+    return this.policies.scps;
+  }
 
   /** @param accounts the stack pass's account cache, so providers are decoded once per stack. */
   constructor(
@@ -135,19 +106,6 @@ export class StackIndex {
 
   private indexTargets(r: ResourceView): void {
     switch (r.type) {
-      case T.policy:
-      case T.nativeManagedPolicy: {
-        const native = r.type === T.nativeManagedPolicy;
-        const record = new PolicyRecord(`${native ? "managed policy" : "policy"} ${quoted(r.name)}`, () =>
-          decodeDocument(read(r.props, native ? "policyDocument" : "policy")),
-        );
-        this.policiesByUrn.set(r.urn, record);
-        const arn = readString(r.props, native ? "policyArn" : "arn");
-        if (typeof arn === "string") this.policiesByArn.set(arn, record);
-        const name = readString(r.props, native ? "managedPolicyName" : "name");
-        if (arn === UNKNOWN && typeof name === "string") this.pendingByName.set(name, record);
-        break;
-      }
       case T.group:
       case T.nativeGroup: {
         const name = readString(r.props, r.type === T.group ? "name" : "groupName");
@@ -158,20 +116,8 @@ export class StackIndex {
       case TYPES.nativeUser:
         this.users.set(r.urn, r);
         break;
-      case T.organizationsPolicy: {
-        if (readString(r.props, "type") !== "SERVICE_CONTROL_POLICY") break;
-        const record: ScpRecord = {
-          policy: new PolicyRecord(`service control policy ${quoted(r.name)}`, () =>
-            decodeDocument(read(r.props, "content")),
-          ),
-          attached: false,
-        };
-        this.scps.push(record);
-        this.scpByUrn.set(r.urn, record);
-        const arn = readString(r.props, "arn");
-        if (typeof arn === "string") this.scpById.set(lastPart(arn), record);
-        break;
-      }
+      default:
+        this.policies.add(r);
     }
   }
 
@@ -179,33 +125,14 @@ export class StackIndex {
   private policyAt(r: ResourceView, prop: string): PolicyRecord {
     const urns = this.deps(r, prop, POLICY_DOC_TYPES);
     if (urns.length === 1) {
-      const p = this.policiesByUrn.get(urns[0]);
+      const p = this.policies.ofUrn(urns[0]);
       if (p) return p;
     }
     const arn = readString(r.props, prop);
     if (arn === UNKNOWN || arn === undefined) {
-      const reason = arn === UNKNOWN ? "unknown" : "invalid";
-      return new PolicyRecord(`the policy attached by ${quoted(r.name)}`, () => ({ unreadable: reason }));
+      return unreadablePolicy(`the policy attached by ${quoted(r.name)}`, arn === UNKNOWN ? "unknown" : "invalid");
     }
-    return this.policyByArn(arn, r);
-  }
-
-  private policyByArn(arn: string, by: ResourceView): PolicyRecord {
-    const known = this.policiesByArn.get(arn) ?? this.pendingByName.get(lastPart(arn));
-    if (known) return known;
-    const key = awsManagedPolicyKey(arn);
-    // An ARN the program marked secret is not printed: the attaching resource is named instead.
-    const secret = isSecret(arn);
-    if (key !== undefined) {
-      const label = secret
-        ? `the AWS managed policy attached by ${quoted(by.name)} (its ARN is secret)`
-        : `AWS managed policy ${quoted(lastPart(arn))}`;
-      return new PolicyRecord(label, () => awsManagedDocument(key) ?? { unreadable: "unlisted" });
-    }
-    const label = secret
-      ? `the policy attached by ${quoted(by.name)} (its ARN is secret)`
-      : `policy ${quoted(lastPart(arn))}`;
-    return new PolicyRecord(label, () => ({ unreadable: "outside" }));
+    return this.policies.ofArn(arn, r);
   }
 
   private inline(r: ResourceView, owner: string, to: Ref, list: RefIndex<Attached>): void {
@@ -213,7 +140,7 @@ export class StackIndex {
     if (policies === UNKNOWN) {
       list.add(to, {
         to,
-        policy: new PolicyRecord(`the inline policies of ${owner}`, () => ({ unreadable: "unknown" })),
+        policy: unreadablePolicy(`the inline policies of ${owner}`, "unknown"),
       });
       return;
     }
@@ -226,7 +153,7 @@ export class StackIndex {
           : isSecret(name)
             ? `inline policy ${i + 1} of ${owner} (its name is secret)`
             : `inline policy ${quoted(name)} of ${owner}`;
-      list.add(to, { to, policy: new PolicyRecord(label, () => decodeDocument(read(p, "policyDocument"))) });
+      list.add(to, { to, policy: documentAt(p, label, "policyDocument") });
     });
   }
 
@@ -234,15 +161,11 @@ export class StackIndex {
     for (const ref of this.refs(r, "managedPolicyArns", POLICY_DOC_TYPES)) {
       const policy =
         typeof ref.name === "string"
-          ? this.policyByArn(ref.name, r)
-          : (ref.urns.length === 1 && this.policiesByUrn.get(ref.urns[0])) ||
-            new PolicyRecord(`a managed policy of ${owner}`, () => ({ unreadable: "unknown" }));
+          ? this.policies.ofArn(ref.name, r)
+          : (ref.urns.length === 1 && this.policies.ofUrn(ref.urns[0])) ||
+            unreadablePolicy(`a managed policy of ${owner}`, "unknown");
       list.add(to, { to, policy });
     }
-  }
-
-  private documentAt(r: ResourceView, label: string, prop: string): PolicyRecord {
-    return new PolicyRecord(label, () => decodeDocument(read(r.props, prop)));
   }
 
   private indexLinks(r: ResourceView): void {
@@ -253,7 +176,7 @@ export class StackIndex {
         const to = this.ref(r, native ? "userName" : "user", USER_TYPES);
         this.toUsers.add(to, {
           to,
-          policy: this.documentAt(r, `user policy ${quoted(r.name)}`, native ? "policyDocument" : "policy"),
+          policy: documentAt(r.props, `user policy ${quoted(r.name)}`, native ? "policyDocument" : "policy"),
         });
         break;
       }
@@ -263,7 +186,7 @@ export class StackIndex {
         const to = this.ref(r, native ? "groupName" : "group", GROUP_TYPES);
         this.toGroups.add(to, {
           to,
-          policy: this.documentAt(r, `group policy ${quoted(r.name)}`, native ? "policyDocument" : "policy"),
+          policy: documentAt(r.props, `group policy ${quoted(r.name)}`, native ? "policyDocument" : "policy"),
         });
         break;
       }
@@ -279,7 +202,7 @@ export class StackIndex {
       }
       case T.policyAttachment:
       case T.nativeManagedPolicy: {
-        const policy = r.type === T.policyAttachment ? this.policyAt(r, "policyArn") : this.policiesByUrn.get(r.urn)!;
+        const policy = r.type === T.policyAttachment ? this.policyAt(r, "policyArn") : this.policies.ofUrn(r.urn)!;
         for (const to of this.refs(r, "users", USER_TYPES)) this.toUsers.add(to, { to, policy });
         for (const to of this.refs(r, "groups", GROUP_TYPES)) this.toGroups.add(to, { to, policy });
         break;
@@ -313,16 +236,9 @@ export class StackIndex {
         }
         break;
       }
-      case T.organizationsPolicyAttachment: {
-        for (const urn of this.deps(r, "policyId", SCP_TYPES)) {
-          const scp = this.scpByUrn.get(urn);
-          if (scp) scp.attached = true;
-        }
-        const id = readString(r.props, "policyId");
-        const scp = typeof id === "string" ? this.scpById.get(id) : undefined;
-        if (scp) scp.attached = true;
+      case T.organizationsPolicyAttachment:
+        this.policies.attachScp(this.deps(r, "policyId", SCP_TYPES), readString(r.props, "policyId"));
         break;
-      }
     }
   }
 
