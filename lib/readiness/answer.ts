@@ -60,7 +60,7 @@ class RequestContext implements Context {
 const MAX_COMBINATIONS = 64;
 
 const ALLOW_ALL_DOCUMENT: Document = {
-  statements: [{ effect: "Allow", condition: [] } as CompiledStatement],
+  statements: [{ effect: "Allow", condition: [], variables: [] } as CompiledStatement],
 };
 
 export class ReadinessIndex {
@@ -201,9 +201,12 @@ export class ReadinessIndex {
   ): Readiness {
     const documents = [...sources.map((s) => s.document), boundary?.document, ...scps.map((s) => s.policy.document)];
     const clauses = new Map<string, Clause[]>();
+    // A key that a policy variable also reads may hold any value, not only those compared to.
+    const variables = new Set<string>();
     for (const doc of documents) {
       if (!doc || "unreadable" in doc) continue;
       for (const s of doc.statements) {
+        for (const key of s.variables) variables.add(key);
         if (s.condition === "malformed") continue;
         for (const c of s.condition) {
           if (request.context.value(c.key) !== undefined) continue;
@@ -218,6 +221,7 @@ export class ReadinessIndex {
     const domains: KeyValue[][] = [];
     let combinations = 1;
     for (const [key, list] of clauses) {
+      if (variables.has(key)) return open;
       const domain = domainOf(key, list);
       // A key compared in a way that cannot be enumerated keeps the answer open.
       if (!domain) return open;

@@ -8,6 +8,7 @@ import { isSecret } from "../../secrets";
 import { read, UNKNOWN } from "../../values";
 import { compileCondition, Condition } from "./conditions";
 import { actionMatches, ResourcePattern, TextPattern } from "./match";
+import { Scanned, scanVariables } from "./variables";
 
 export const ACTION = "iam:CreateAccessKey";
 const ACTION_LOWER = ACTION.toLowerCase();
@@ -26,6 +27,8 @@ export interface CompiledStatement {
   /** Absent: no Resource element (SCPs may leave it out), which covers every resource. */
   readonly resource?: { readonly not: boolean; readonly patterns: readonly ResourcePattern[] };
   readonly condition: Condition;
+  /** Keys its policy variables read (Resource and condition values): their value may be anything. */
+  readonly variables: readonly string[];
 }
 
 /** A decoded document, or why it cannot be read. `secret`: its text was marked secret. */
@@ -90,7 +93,17 @@ function compileStatement(
       : s.NotResource !== undefined
         ? { not: true, patterns: patterns(s.NotResource) }
         : undefined;
-  return { effect, sid, resource, condition: compileCondition(s.Condition, substitute) };
+  const condition = compileCondition(s.Condition, substitute);
+  const variables = new Set<string>();
+  const note = (scanned: Scanned) => {
+    for (const piece of scanned.pieces)
+      if (typeof piece === "object" && "variable" in piece) variables.add(piece.variable.key);
+  };
+  if (substitute) {
+    for (const p of list(s.Resource ?? s.NotResource)) if (typeof p === "string") note(scanVariables(p, true));
+    if (condition !== "malformed") for (const c of condition) c.values.forEach(note);
+  }
+  return { effect, sid, resource, condition, variables: [...variables] };
 }
 
 /** A document already decoded to plain data (a parsed JSON text, a generated AWS managed policy). */
