@@ -11,7 +11,7 @@ import { performance } from "perf_hooks";
 import { NO_EXEMPTIONS } from "../lib/exemptions";
 import { accountOf } from "../lib/accounts";
 import { Owner, ResourceView } from "../lib/model";
-import { SelfServiceIndex } from "../lib/self-service";
+import { ReadinessIndex } from "../lib/readiness/answer";
 import { analyzeStack } from "../lib/stack-analysis";
 import { SELF_SERVICE_POLICY } from "../tests/cases/stack-cases";
 import { stackView } from "../tests/helpers/sdk-view";
@@ -64,7 +64,7 @@ function stack(findings: number, filler: number, mode: Mode): ResourceView[] {
 function timeReadiness(views: ResourceView[], owners: Owner[]): number {
   const start = performance.now();
   // The first finding loads the module in analyzeStack; here it is loaded already, as after that.
-  const index = new SelfServiceIndex(views);
+  const index = new ReadinessIndex(views);
   for (const owner of owners) {
     if (!index.readiness(owner)) throw new Error("expected an answer");
   }

@@ -5,9 +5,7 @@
 import type { PairFound } from "./deployment-memory";
 import { Exemption, ExemptionMatch } from "./exemptions";
 import { AccessKeyRecord, Owner, PasswordHolder } from "./model";
-import type { Evidence } from "./iam-policy/evaluate";
 import { KeyFinding } from "./pairing";
-import type { Readiness } from "./self-service";
 import { isSecret, mentionsSecret } from "./secrets";
 import { currentRun, notKnown } from "./run";
 import { TYPES } from "./types";
@@ -65,47 +63,6 @@ const ADVICE =
 const STACK_ADVICE =
   "Remove the access key from this stack; if the person needs programmatic access, they create their own key later or request one in a separate, logged step.";
 
-function evidenceLabel(e: Evidence<string>): string {
-  return e.sid !== undefined ? `statement ${quote(e.sid)} of ${e.label}` : e.label;
-}
-
-const ON_OWN_USER = "iam:CreateAccessKey on their own user";
-
-/** Whether the person can create their own key under the IAM this stack manages, with the evidence. */
-export function readinessSentence(r: Readiness): string {
-  const scp = "scp" in r && r.scp ? `, but ${r.scp} may block it (SCPs do not apply to the management account)` : "";
-  switch (r.kind) {
-    case "can":
-      return `They can create their own key: ${evidenceLabel(r.grant)} allows ${ON_OWN_USER}${scp}.`;
-    case "denied":
-      return `They cannot create their own key: ${evidenceLabel(r.by)} denies ${ON_OWN_USER}.`;
-    case "boundary":
-      return r.grant
-        ? `They cannot create their own key: ${evidenceLabel(r.grant)} allows it, but permissions boundary ${r.boundary} does not.`
-        : `They cannot create their own key: permissions boundary ${r.boundary} does not allow ${ON_OWN_USER}.`;
-    case "nothing":
-      return (
-        `Nothing in this stack allows them ${ON_OWN_USER}${scp}: give them the self-service policy from the rule's ` +
-        `docs ("How the person gets a key", example compliant-self-service-keys).`
-      );
-    case "condition":
-      return `Whether they can create their own key depends on a condition in ${evidenceLabel(r.by)}${scp}.`;
-    case "unknown": {
-      const what = evidenceLabel(r.by);
-      const why =
-        r.reason === "unknown"
-          ? `cannot be told yet: ${what} depends on values not known until the update`
-          : r.reason === "outside"
-            ? `cannot be told: ${what} is not managed in this stack`
-            : r.reason === "unlisted"
-              ? `cannot be told: ${what} is not known to this pack`
-              : `cannot be told: ${what} is not a policy document this pack can read`;
-      const grant = r.grant ? ` (${evidenceLabel(r.grant)} allows it)` : "";
-      return `Whether they can create their own key ${why}${grant}${scp}.`;
-    }
-  }
-}
-
 /**
  * The readiness sentence, unless a name it quotes was marked secret (a policy attached by a secret
  * ARN, say): then it is withheld, saying why. Each quoted name is looked up once: linear in the text.
@@ -138,8 +95,8 @@ function quote(text: string): string {
   return `"${text.replace(/\s+/g, " ").trim()}"`;
 }
 
-/** The message for a finding of the stack policy. */
-export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readiness?: Readiness): string {
+/** The message for a finding of the stack policy; `readiness` is the sentence of lib/readiness/sentence.ts. */
+export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readiness?: string): string {
   const { key, holder } = finding;
   const prefix = match.active ? "[exempted] " : "";
   switch (finding.kind) {
@@ -153,7 +110,7 @@ export function findingMessage(finding: KeyFinding, match: ExemptionMatch, readi
       return (
         `${prefix}${keyLabel(key)} is set up for ${userLabel(key.owner)}, who has a console password from ` +
         `${holderLabel(holder)}${others} in this stack.${timing(key, holder)}${inactive} ` +
-        (readiness ? `${STACK_ADVICE} ${withoutSecrets(readinessSentence(readiness))}` : ADVICE) +
+        (readiness ? `${STACK_ADVICE} ${withoutSecrets(readiness)}` : ADVICE) +
         exemptionNote(match)
       );
     }

@@ -9,7 +9,8 @@ import { checkFailedMessage, findingMessage, NOT_APPLICABLE } from "./messages";
 import { ResourceView } from "./model";
 import { checkKey, KeyFinding, PasswordIndex } from "./pairing";
 import { RELEVANT_TYPES, SELF_SERVICE_TYPES, TYPES, USER_TYPES } from "./types";
-import type { SelfServiceIndex } from "./self-service";
+import type { ReadinessIndex } from "./readiness/answer";
+import { currentRun, Run } from "./run";
 import { userOf, UserDirectory } from "./users";
 
 /** A diagnostic to report: on which resource, what, and whether it is advisory regardless of level. */
@@ -27,7 +28,16 @@ function plural(problems: number): string {
   return problems === 1 ? "problem" : "problems";
 }
 
-export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exemptions, now: number): Report[] {
+/**
+ * @param run what the engine said about the run (PULUMI_NODEJS_DRY_RUN): the readiness sentence
+ *   says "not known until the update" only in a preview.
+ */
+export function analyzeStack(
+  resources: Iterable<ResourceView>,
+  exemptions: Exemptions,
+  now: number,
+  run: Run = currentRun(),
+): Report[] {
   // Config problems once, in one short message, however many entries the config holds.
   const problems = problemSummary(exemptions);
   const reports: Report[] =
@@ -78,19 +88,22 @@ export function analyzeStack(resources: Iterable<ResourceView>, exemptions: Exem
 
   // Whether a reported user can create their own key: the IAM policy resources are read on the
   // first finding only, so stacks without findings never pay for it.
-  let selfService: SelfServiceIndex | undefined;
-  const readinessOf = (finding: KeyFinding) => {
+  let index: ReadinessIndex | undefined;
+  const readinessOf = (finding: KeyFinding): string | undefined => {
     if (finding.kind === "undetermined") return undefined;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { readinessSentence } = require("./readiness/sentence") as typeof import("./readiness/sentence");
     try {
-      if (!selfService) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { SelfServiceIndex } = require("./self-service") as typeof import("./self-service");
-        selfService = new SelfServiceIndex(policyRelated, accounts);
+      if (!index) {
+        const { ReadinessIndex } = require("./readiness/answer") as typeof import("./readiness/answer");
+        index = new ReadinessIndex(policyRelated, accounts);
       }
-      return selfService.readiness(finding.key.owner);
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const readiness = index.readiness(finding.key.owner);
+      return readiness && readinessSentence(readiness, run);
     } catch {
-      // The finding stands without it: the message keeps the general advice.
-      return undefined;
+      // The finding stands, and says that this part could not be answered.
+      return readinessSentence({ kind: "failed" }, run);
     }
   };
 

@@ -43,7 +43,7 @@ export function isProviderType(type: string): boolean {
 
 /**
  * IAM types that decide whether a user can create their own access key: read only when a finding
- * needs that answer (lib/self-service.ts), never on stacks without findings.
+ * needs that answer (lib/readiness/), never on stacks without findings.
  */
 export const IAM_POLICY_TYPES = {
   userPolicy: "aws:iam/userPolicy:UserPolicy",

@@ -5,6 +5,7 @@ import { deploymentMemory } from "../lib/deployment-memory";
 import { exemptionsFromConfig, report, RULE_METADATA } from "../lib/rule";
 import { forgetSecrets } from "../lib/secrets";
 import { analyzeStack, notApplicableReason } from "../lib/stack-analysis";
+import { currentRun } from "../lib/run";
 
 export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   name: "cis-1-11-no-access-key-with-console-password",
@@ -17,7 +18,8 @@ export const noAccessKeyWithConsolePassword: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const exemptions = exemptionsFromConfig(args.getConfig());
     // Config problems are reported even when there is nothing to judge: the config is broken either way.
-    for (const r of analyzeStack(args.resources, exemptions, Date.now())) {
+    const run = currentRun();
+    for (const r of analyzeStack(args.resources, exemptions, Date.now(), run)) {
       report(reportViolation, r.message, r.urn, r.advisory);
     }
     // The deployment is over: the per-resource policy starts the next one with an empty memory, and

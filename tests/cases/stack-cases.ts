@@ -5,6 +5,7 @@ import { ACCOUNT_ID, combine, list, Mode, StackBuilder } from "../helpers/stack"
 import { EVIDENCE } from "./evidence";
 import { SECRET_NAME } from "../../lib/messages";
 import { secret, unknown, unknownObject } from "../helpers/wire";
+import { READINESS_CASES } from "./readiness-cases";
 
 export type Level = "mandatory" | "advisory";
 
@@ -14,6 +15,8 @@ export interface Expected {
   level: Level;
   /** Texts the message must contain. */
   says?: string[];
+  /** Texts the message must not contain. */
+  never?: string[];
 }
 
 export interface StackCase {
@@ -738,4 +741,5 @@ export const STACK_CASES: StackCase[] = [
       update: [deny("alice-key", 'They can create their own key: user policy "alice-account-keys"')],
     },
   },
+  ...READINESS_CASES,
 ];

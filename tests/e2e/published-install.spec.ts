@@ -36,6 +36,10 @@ const DEV_ONLY = [
   "typescript",
   "ts-node",
   "typescript-eslint",
+  // AGPL-3.0, the differential test's IAM oracle: test-only, never published.
+  "@cloud-copilot/iam-simulate",
+  "@cloud-copilot/iam-policy",
+  "@cloud-copilot/iam-utils",
 ];
 
 interface LockEntry {

@@ -15,6 +15,7 @@ export interface ExpectedFinding {
   on: string;
   level: string;
   says?: string[];
+  never?: string[];
 }
 
 /** The resource name at the end of a URN ("" for stack-level findings). */
@@ -99,6 +100,9 @@ export function assertFindings(found: Found[], expected: ExpectedFinding[], spec
     const f = found.find((x) => x.on === e.on && x.level === e.level)!;
     for (const text of e.says ?? []) {
       assert.ok(f.message.includes(text), `message on "${e.on}" should say ${JSON.stringify(text)}: ${f.message}`);
+    }
+    for (const text of e.never ?? []) {
+      assert.ok(!f.message.includes(text), `message on "${e.on}" should not say ${JSON.stringify(text)}: ${f.message}`);
     }
   }
   assertNoSecrets(found);

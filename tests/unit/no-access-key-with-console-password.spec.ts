@@ -24,7 +24,8 @@ describe("cis-1-11-no-access-key-with-console-password (decision logic)", () => 
         it(c.name, () => {
           const s = new StackBuilder({ mode });
           c.build(s);
-          const reports = analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now());
+          // As the CLI sets PULUMI_NODEJS_DRY_RUN for a preview and an update.
+          const reports = analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now(), mode);
           const found = reports.map((r) => ({
             on: nameOfUrn(r.urn),
             level: r.advisory ? "advisory" : "mandatory",

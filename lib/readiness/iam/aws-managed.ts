@@ -2,7 +2,7 @@
 // statements that matter for iam:CreateAccessKey; it is loaded on first use, which only happens
 // when a finding needs it.
 
-import { Document, Statement } from "./evaluate";
+import { compileDocument, Document } from "./document";
 
 /** `arn:aws:iam::aws:policy/<path/name>` (any partition): the path and name, else undefined. */
 export function awsManagedPolicyKey(arn: string): string | undefined {
@@ -11,6 +11,7 @@ export function awsManagedPolicyKey(arn: string): string | undefined {
 }
 
 let policies: Readonly<Record<string, readonly object[]>> | undefined;
+const compiled = new Map<string, Document>();
 
 /** The relevant part of an AWS managed policy's document, or undefined when the pack does not know it. */
 export function awsManagedDocument(key: string): Document | undefined {
@@ -19,7 +20,14 @@ export function awsManagedDocument(key: string): Document | undefined {
     policies = (require("./aws-managed-data") as typeof import("./aws-managed-data")).POLICIES;
   }
   const statements = Object.prototype.hasOwnProperty.call(policies, key) ? policies[key] : undefined;
-  return statements ? { statements: statements as Statement[] } : undefined;
+  if (!statements) return undefined;
+  let doc = compiled.get(key);
+  if (!doc) {
+    // Every AWS managed policy is written under Version 2012-10-17.
+    doc = compileDocument({ Version: "2012-10-17", Statement: statements });
+    compiled.set(key, doc);
+  }
+  return doc;
 }
 
 /** Whether the data file has been loaded in this process (for the tests of laziness). */

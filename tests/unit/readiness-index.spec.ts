@@ -1,17 +1,19 @@
-// What the stack grants a reported user: the links from users to groups and policies, one
+// What the stack grants a reported user (lib/readiness/stack-index.ts, answer.ts): the links from users to groups and policies, one
 // resource type at a time, and that none of it runs on a stack without findings.
 
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { Owner } from "../../lib/model";
-import { Readiness, SelfServiceIndex } from "../../lib/self-service";
+import { Readiness, ReadinessIndex } from "../../lib/readiness/answer";
 import { IAM_POLICY_TYPES } from "../../lib/types";
 import { SELF_SERVICE_POLICY } from "../cases/stack-cases";
 import { stackView } from "../helpers/sdk-view";
 import { list, Mode, StackBuilder } from "../helpers/stack";
 import { unknownArray } from "../helpers/wire";
 import { accountOf } from "../../lib/accounts";
+import { NO_EXEMPTIONS } from "../../lib/exemptions";
+import { analyzeStack } from "../../lib/stack-analysis";
 
 /** The readiness of the user resource named `user` (or a user outside the stack by name). */
 function readiness(s: StackBuilder, userName: string): Readiness | undefined {
@@ -21,7 +23,7 @@ function readiness(s: StackBuilder, userName: string): Readiness | undefined {
   const owner: Owner = user
     ? { userUrn: user.urn, userName, account: accountOf(user.provider) }
     : { userName, account: accountOf(provider && { ...provider, props: provider.props }) };
-  return new SelfServiceIndex(views).readiness(owner);
+  return new ReadinessIndex(views).readiness(owner);
 }
 
 function kindAndLabel(r: Readiness | undefined): string {
@@ -30,7 +32,7 @@ function kindAndLabel(r: Readiness | undefined): string {
   return `${r.kind}${ev ? ` ${ev.label}` : ""}`;
 }
 
-describe("self-service readiness: links from a user to policies", () => {
+describe("readiness: links from a user to policies", () => {
   for (const mode of ["preview", "update"] as Mode[]) {
     describe(`in ${mode}`, () => {
       it("follows a PolicyAttachment to a group the user is in", () => {
@@ -136,7 +138,7 @@ describe("self-service readiness: links from a user to policies", () => {
       it("answers nothing for a user whose name is not known", () => {
         const s = new StackBuilder({ mode });
         const owner: Owner = { account: accountOf(undefined), unresolved: "no name" };
-        assert.equal(new SelfServiceIndex(stackView(s.resources)).readiness(owner), undefined);
+        assert.equal(new ReadinessIndex(stackView(s.resources)).readiness(owner), undefined);
       });
     });
   }
@@ -167,7 +169,7 @@ describe("self-service readiness: links from a user to policies", () => {
   });
 });
 
-describe("self-service readiness: resource types", () => {
+describe("readiness: resource types", () => {
   it("matches @pulumi/aws and @pulumi/aws-native resource classes", () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const aws = require("@pulumi/aws");
@@ -196,7 +198,7 @@ describe("self-service readiness: resource types", () => {
   });
 });
 
-describe("self-service readiness: only when a finding needs it", () => {
+describe("readiness: only when a finding needs it", () => {
   // A fresh process: what a stack without findings loads, and what a finding loads.
   function loadedModules(withFinding: boolean): string[] {
     const script = `
@@ -226,7 +228,7 @@ describe("self-service readiness: only when a finding needs it", () => {
     const loaded = loadedModules(false);
     assert.ok(loaded.includes(path.join("lib", "stack-analysis.ts")));
     assert.deepEqual(
-      loaded.filter((f) => /self-service|iam-policy/.test(f)),
+      loaded.filter((f) => f.startsWith(path.join("lib", "readiness"))),
       [],
     );
   });
@@ -234,13 +236,13 @@ describe("self-service readiness: only when a finding needs it", () => {
   it("loads them when a finding needs the answer", function () {
     this.timeout(60_000);
     const loaded = loadedModules(true);
-    for (const f of ["self-service.ts", "iam-policy/evaluate.ts", "iam-policy/aws-managed-data.ts"]) {
+    for (const f of ["readiness/answer.ts", "readiness/iam/evaluate.ts", "readiness/iam/aws-managed-data.ts"]) {
       assert.ok(loaded.includes(path.join("lib", f)), f);
     }
   });
 });
 
-describe("self-service readiness: the ready-made policy", () => {
+describe("readiness: the ready-made policy", () => {
   const root = path.join(__dirname, "..", "..");
   it("is the same in the rule's docs, the behaviour table and both example programs", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -261,7 +263,7 @@ describe("self-service readiness: the ready-made policy", () => {
   });
 });
 
-describe("self-service readiness: permissions boundary", () => {
+describe("readiness: permissions boundary", () => {
   it("settles on no when the boundary does not allow it, even when the policies depend on a condition", () => {
     const s = new StackBuilder();
     const boundary = s.policy(
@@ -294,5 +296,27 @@ describe("self-service readiness: permissions boundary", () => {
     s2.user("alice", { permissionsBoundary: "arn:aws:iam::aws:policy/PowerUserAccess" });
     s2.resource("aws:iam/userPolicy:UserPolicy", "keys", { user: "alice", policy: SELF_SERVICE_POLICY });
     assert.equal(kindAndLabel(readiness(s2, "alice")), "boundary");
+  });
+});
+
+describe("readiness: never dropped without a word", () => {
+  it("says the answer could not be determined when reading the stack's IAM policies fails, and keeps the finding", () => {
+    const s = new StackBuilder();
+    const u = s.user("alice");
+    s.loginProfile("alice-login", u.out("name"));
+    s.accessKey("alice-key", u.out("name"));
+    const views = stackView(s.resources);
+    const fail = () => {
+      throw new Error("decoder failure");
+    };
+    views.push({
+      type: "aws:iam/userPolicy:UserPolicy",
+      urn: "urn:pulumi:dev::app::aws:iam/userPolicy:UserPolicy::broken",
+      name: "broken",
+      props: new Proxy({}, { get: fail, getOwnPropertyDescriptor: fail, has: fail, ownKeys: fail }),
+    });
+    const reports = analyzeStack(views, NO_EXEMPTIONS, Date.now(), "update");
+    assert.equal(reports.length, 1);
+    assert.match(reports[0].message, /Whether they can create their own key could not be determined/);
   });
 });

