@@ -123,7 +123,8 @@ function staleBuildWarning(): string | undefined {
     : undefined;
 }
 
-const FLOOR_DIR = path.join(OUT_DIR, "floor");
+// Per run: two benchmark runs at once (a profile beside a measurement) must not replace each other's files.
+const FLOOR_DIR = path.join(OUT_DIR, `floor-${process.pid}`);
 const floorFile = (step: string) => path.join(FLOOR_DIR, `${step}.json`);
 
 /**
@@ -421,6 +422,7 @@ async function main(): Promise<void> {
   if (settings.profile) {
     await recordFloorFindings(work);
     await profileAll(settings, work, envFor);
+    rmSync(FLOOR_DIR, { recursive: true, force: true });
     return;
   }
 
@@ -466,6 +468,7 @@ async function main(): Promise<void> {
     samples,
     hostile,
   };
+  rmSync(FLOOR_DIR, { recursive: true, force: true });
   const file = path.join(OUT_DIR, "results.json");
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
   console.log(`results: ${path.relative(process.cwd(), file)}`);
