@@ -12,11 +12,20 @@ export interface Settings {
   /** Cold starts per pack. */
   starts: number;
   sizes: number[];
-  /** Resources of the IAM-dense stack; 0 leaves it out. */
-  iamDense: number;
+  /** Sizes of the IAM-dense stacks; empty leaves them out. */
+  iamDense: number[];
+  /** Cold starts per pack of the published, installed packs; 0 leaves them out. */
+  installedStarts: number;
   /** Analyze calls per round, in registration order. */
   analyzeCalls: number;
   profile: boolean;
+  /** The hostile-input section (bench/hostile.ts). */
+  hostile: boolean;
+  hostileTimeoutS: number;
+  /** Only these hostile shapes (--shapes a,b). */
+  hostileShapes?: string[];
+  /** The hostile section alone (--only-hostile). */
+  onlyHostile: boolean;
 }
 
 export interface PackUnderTest {
@@ -50,6 +59,8 @@ export interface Workloads {
     request: Buffer;
   }>;
   analyze: Buffer[];
+  /** The URN of each Analyze request, for the floor's findings. */
+  analyzeUrns: string[];
 }
 
 export function median(xs: number[]): number {

@@ -41,14 +41,14 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   };
 }
 
-interface Candidate {
+export interface Candidate {
   id: "pack" | "bare";
   tarball: string;
   name: string;
   version: string;
 }
 
-function packThisPack(work: string): Candidate {
+export function packThisPack(work: string): Candidate {
   const checkout = path.join(work, "checkout");
   cleanCopy(checkout);
   build(checkout);
@@ -59,7 +59,7 @@ function packThisPack(work: string): Candidate {
 }
 
 /** The bare pack as a publishable package: the SDK versions this pack's lock pins, the same runtime options. */
-function packBarePack(work: string): Candidate {
+export function packBarePack(work: string): Candidate {
   const dir = path.join(work, "bare");
   fs.mkdirSync(dir);
   fs.copyFileSync(path.join(BARE_DIR, "index.js"), path.join(dir, "index.js"));
@@ -159,7 +159,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

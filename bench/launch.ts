@@ -70,8 +70,11 @@ export class RunningPack {
     });
   }
 
-  /** What the engine sends before analyzing: ConfigureStack, GetAnalyzerInfo, then Configure when supported. */
-  async configureAsEngine(dryRun: boolean): Promise<void> {
+  /**
+   * What the engine sends before analyzing: ConfigureStack, GetAnalyzerInfo, then Configure when
+   * supported, with `config` as every policy's properties.
+   */
+  async configureAsEngine(dryRun: boolean, config: Record<string, unknown> = {}): Promise<void> {
     const stackReq = new analyzerpb.AnalyzerStackConfigureRequest();
     stackReq.setStack("bench");
     stackReq.setProject("app");
@@ -86,7 +89,7 @@ export class RunningPack {
     for (const policy of info.getPoliciesList()) {
       const pc = new analyzerpb.PolicyConfig();
       pc.setEnforcementlevel(analyzerpb.EnforcementLevel.MANDATORY);
-      pc.setProperties(structpb.Struct.fromJavaScript({}));
+      pc.setProperties(structpb.Struct.fromJavaScript(config as never));
       map.set(policy.getName(), pc);
     }
     await this.callRaw("Configure", Buffer.from(req.serializeBinary()));
@@ -111,14 +114,37 @@ export class RunningPack {
     return Number(m[1]) / 1024;
   }
 
-  /** SIGTERM, and wait for the exit (a profiling preload turns SIGTERM into a clean exit). */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM, and wait for the exit (a profiling preload turns SIGTERM into a clean exit); `kill`:
+   * SIGKILL, for a process that may be stuck in a call.
+   */
+  async stop(kill = false): Promise<void> {
     this.client.close();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill("SIGTERM");
+    this.child.kill(kill ? "SIGKILL" : "SIGTERM");
     await exited;
   }
+}
+
+/** What the floor pack (bench/bare-pack) reports, read from the pack's own responses to the same requests. */
+export interface FloorFindings {
+  analyze: Record<string, { levels: string[]; notApplicable: boolean }>;
+  stack: { findings: Array<{ urn: string; level: string }>; notApplicable: boolean };
+}
+
+const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
+
+/** The diagnostics (URN and level) and whether any not-applicable entry came back, from an AnalyzeResponse. */
+export function findingsOf(response: Buffer): FloorFindings["stack"] {
+  const res = analyzerpb.AnalyzeResponse.deserializeBinary(response);
+  return {
+    findings: res.getDiagnosticsList().map((d: { getUrn(): string; getEnforcementlevel(): number }) => ({
+      urn: d.getUrn(),
+      level: LEVEL_NAMES[d.getEnforcementlevel()],
+    })),
+    notApplicable: res.getNotApplicableList().length > 0,
+  };
 }
 
 /** Counts the diagnostics of an AnalyzeResponse, to check that a pack really did its work. */

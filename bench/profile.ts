@@ -128,6 +128,7 @@ interface Step {
 
 async function profileStep(
   packDir: string,
+  env: Record<string, string>,
   step: Step,
   dir: string,
 ): Promise<{ wallMs: number[]; windows: Window[]; profile: CpuProfile }> {
@@ -136,7 +137,7 @@ async function profileStep(
   const preload = path.join(__dirname, "exit-on-signal.js");
   const pack = await RunningPack.launch({
     packDir,
-    env: PACK_ENV,
+    env,
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--require", preload],
   });
   await pack.configureAsEngine(false);
@@ -154,7 +155,11 @@ async function profileStep(
   return { wallMs, windows, profile: JSON.parse(readFileSync(path.join(dir, file), "utf8")) };
 }
 
-export async function profileAll(settings: Settings, work: Workloads): Promise<void> {
+export async function profileAll(
+  settings: Settings,
+  work: Workloads,
+  envFor: (id: "pack" | "bare", step: string) => Record<string, string> = () => PACK_ENV,
+): Promise<void> {
   const steps: Step[] = [
     {
       name: "analyze",
@@ -173,7 +178,7 @@ export async function profileAll(settings: Settings, work: Workloads): Promise<v
   for (const step of steps) {
     for (const p of PACKS) {
       const dir = path.join(OUT_DIR, "profiles", `${p.id}-${step.name}`);
-      const { wallMs, windows, profile } = await profileStep(p.dir, step, dir);
+      const { wallMs, windows, profile } = await profileStep(p.dir, envFor(p.id, step.name), step, dir);
       const s = summarizeProfile(profile, p.dir, windows);
       report[`${p.id} ${step.name}`] = { wallMs, windows, ...s };
       const cats = Object.entries(s.categories)

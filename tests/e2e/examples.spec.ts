@@ -58,7 +58,8 @@ function specNamed(example: string, mode: Mode, name: string): ResourceSpec {
 }
 
 describe("example programs through the policy pack", function () {
-  this.timeout(240_000);
+  // Generous: under `npm test` the program runs share the cores with other specs and lint.
+  this.timeout(600_000);
 
   before(async () => {
     const starting = MODES.map(async (mode) => {

@@ -42,9 +42,14 @@ export function cleanCopy(dest: string, from = PACK_DIR): void {
   fs.symlinkSync(path.join(from, "node_modules"), path.join(dest, "node_modules"), "dir");
 }
 
-/** What `npm install` runs after installing: the "prepare" script, i.e. the build. */
+/**
+ * What `npm install` runs after installing: the "prepare" script, i.e. the build. A copy whose build
+ * inputs are identical to this checkout's (same digest as bin/'s stamp) takes this checkout's unchanged
+ * bin/ instead of compiling the same files again (scripts/build.js --reuse).
+ */
 export function build(dir: string): void {
-  execFileSync(process.execPath, ["scripts/build.js"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const reuse = path.resolve(dir) === PACK_DIR ? [] : ["--reuse", PACK_DIR];
+  execFileSync(process.execPath, ["scripts/build.js", ...reuse], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
 }
 
 export interface PackRun {
