@@ -316,12 +316,13 @@ describe("the library in an organisation's own policy pack (npm pack, install, b
         assert.equal(org.node16Check.status, 0, org.node16Check.output);
       });
 
-      it("imports the library in a plain Node process: no server, no output, nothing of the SDK's server loaded", () => {
+      // Importing loads the SDK's deserializer (lib/secrets.ts wraps it before the first request is
+      // decoded), and with it the SDK's server module, but constructs no PolicyPack, so nothing serves.
+      it("imports the library in a plain Node process: no server started, no output", () => {
         const script = [
           `const lib = require(${JSON.stringify(LIBRARY_NAME)});`,
           "const names = lib.cisAws111Policies().map((p) => p.name).join(',');",
-          "const server = Object.keys(require.cache).filter((f) => /[\\\\/]@pulumi[\\\\/]policy[\\\\/](server|policyPack)\\.js$/.test(f));",
-          "if (names !== 'cis-1-11-no-access-key-with-console-password,cis-1-11-block-pair-before-creation' || server.length) process.exit(3);",
+          "if (names !== 'cis-1-11-no-access-key-with-console-password,cis-1-11-block-pair-before-creation') process.exit(3);",
         ].join("\n");
         const run = spawnSync(process.execPath, ["-e", script], { cwd: org.dir, encoding: "utf8", timeout: 30_000 });
         // A started server would keep the process alive until the timeout kills it.
