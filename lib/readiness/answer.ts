@@ -158,13 +158,26 @@ export class ReadinessIndex {
    * FullAWSAccess (outside the stack) may still be attached beside an allow-list SCP.
    */
   private scpCaveat(scps: ScpRecord[], request: Request): ScpCaveat | undefined {
+    const allows = new Map<ScpRecord, boolean>();
     for (const scp of scps) {
       const parts = this.parts(scp);
       const label = scp.policy.label;
       if (typeof parts === "string") return { label, why: "unreadable" };
       if (evaluate(parts.deny, request).kind !== "allowed") return { label, why: "deny" };
-      // Allow-list strategy: where this SCP replaces FullAWSAccess, only its own Allows count.
-      if (evaluate(parts.allow, request).kind !== "allowed") return { label, why: "allow-list" };
+      allows.set(scp, evaluate(parts.allow, request).kind === "allowed");
+    }
+    // Allow-list strategy: at each target, an Allow from one of the SCPs attached there is needed
+    // (or FullAWSAccess, which may be attached there from outside the stack).
+    const byTarget = new Map<string, ScpRecord[]>();
+    for (const scp of scps) {
+      for (const target of scp.targets) {
+        const list = byTarget.get(target);
+        if (list) list.push(scp);
+        else byTarget.set(target, [scp]);
+      }
+    }
+    for (const list of byTarget.values()) {
+      if (!list.some((scp) => allows.get(scp))) return { label: list[0].policy.label, why: "allow-list" };
     }
     return undefined;
   }

@@ -23,10 +23,12 @@ export class PolicyRecord {
   }
 }
 
-/** A service control policy managed in the stack. */
+/** A service control policy managed in the stack, and the targets (root, OU, account) the stack attaches it to. */
 export interface ScpRecord {
   policy: PolicyRecord;
   attached: boolean;
+  /** Target ids; a target not known yet counts as a target of its own. */
+  targets: Set<string>;
 }
 
 export const quoted = (text: string) => `"${text}"`;
@@ -61,6 +63,7 @@ export class PolicyCatalog {
           decodeDocument(read(r.props, "content")),
         ),
         attached: false,
+        targets: new Set(),
       };
       this.scps.push(record);
       this.scpByUrn.set(r.urn, record);
@@ -69,14 +72,17 @@ export class PolicyCatalog {
     }
   }
 
-  /** An SCP attachment: by the SCP resource its `policyId` came from, or by the id. */
-  attachScp(urns: readonly string[], id: unknown): void {
-    for (const urn of urns) {
-      const scp = this.scpByUrn.get(urn);
-      if (scp) scp.attached = true;
-    }
-    const scp = typeof id === "string" ? this.scpById.get(id) : undefined;
-    if (scp) scp.attached = true;
+  /** An SCP attachment (`by`): the SCP by the resource its `policyId` came from, or by the id. */
+  attachScp(by: ResourceView, urns: readonly string[]): void {
+    const id = readString(by.props, "policyId");
+    const target = readString(by.props, "targetId");
+    const attach = (scp: ScpRecord | undefined) => {
+      if (!scp) return;
+      scp.attached = true;
+      scp.targets.add(typeof target === "string" ? `id:${target}` : `attachment:${by.urn}`);
+    };
+    for (const urn of urns) attach(this.scpByUrn.get(urn));
+    if (typeof id === "string") attach(this.scpById.get(id));
   }
 
   /** The customer managed policy resource of this URN. */

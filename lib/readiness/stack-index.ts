@@ -237,7 +237,7 @@ export class StackIndex {
         break;
       }
       case T.organizationsPolicyAttachment:
-        this.policies.attachScp(this.deps(r, "policyId", SCP_TYPES), readString(r.props, "policyId"));
+        this.policies.attachScp(r, this.deps(r, "policyId", SCP_TYPES));
         break;
     }
   }

@@ -145,6 +145,15 @@ export const READINESS_CASES: StackCase[] = [
       ["may be blocked", "may block"],
     ),
   },
+  {
+    name: "readiness: an allow-list SCP beside another SCP of the stack on the same target that allows it blocks nothing",
+    build(s) {
+      userPolicy(s, consoleUser(s), "own-keys", v2012(allowKeys()));
+      scp(s, "s3-only", v2012({ Effect: "Allow", Action: "s3:*", Resource: "*" }));
+      scp(s, "iam-too", v2012({ Effect: "Allow", Action: "iam:*", Resource: "*" }));
+    },
+    expect: alice([`${CAN}: user policy "own-keys"`], ["may be blocked", "may block"]),
+  },
   // Condition keys whose value is known for this request.
   {
     name: "readiness: decides conditions on aws:PrincipalType and aws:username",
