@@ -222,7 +222,7 @@ describe("self-service readiness: only when a finding needs it", () => {
   }
 
   it("loads neither the evaluator nor the AWS managed policy data on a stack without findings", function () {
-    this.timeout(60_000);
+    this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(false);
     assert.ok(loaded.includes(path.join("lib", "stack-analysis.ts")));
     assert.deepEqual(
@@ -232,7 +232,7 @@ describe("self-service readiness: only when a finding needs it", () => {
   });
 
   it("loads them when a finding needs the answer", function () {
-    this.timeout(60_000);
+    this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(true);
     for (const f of ["self-service.ts", "iam-policy/evaluate.ts", "iam-policy/aws-managed-data.ts"]) {
       assert.ok(loaded.includes(path.join("lib", f)), f);
