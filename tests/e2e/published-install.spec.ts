@@ -81,7 +81,8 @@ function readJson<T = Record<string, unknown>>(file: string): T {
 }
 
 describe("published pack, installed the way the Pulumi CLI installs it", function () {
-  this.timeout(300_000);
+  // npm pack and a real npm install; under npm test they share the cores with other specs and lint.
+  this.timeout(900_000);
 
   let work: string;
   let copy: string;

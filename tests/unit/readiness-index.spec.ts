@@ -224,7 +224,7 @@ describe("readiness: only when a finding needs it", () => {
   }
 
   it("loads neither the evaluator nor the AWS managed policy data on a stack without findings", function () {
-    this.timeout(60_000);
+    this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(false);
     assert.ok(loaded.includes(path.join("lib", "stack-analysis.ts")));
     assert.deepEqual(
@@ -234,7 +234,7 @@ describe("readiness: only when a finding needs it", () => {
   });
 
   it("loads them when a finding needs the answer", function () {
-    this.timeout(60_000);
+    this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(true);
     for (const f of ["readiness/answer.ts", "readiness/iam/evaluate.ts", "readiness/iam/aws-managed-data.ts"]) {
       assert.ok(loaded.includes(path.join("lib", f)), f);
