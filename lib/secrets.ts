@@ -188,14 +188,28 @@ function install(): void {
 
 install();
 
+let lookedThisTurn = false;
+
+/**
+ * A copy of the SDK loaded after start-up may have decoded requests unseen. Requests are decoded in
+ * gRPC callbacks, each on a turn of its own, so one look per turn sees every copy that could have
+ * decoded one; a stack policy asking about thousands of names in one turn pays for one scan of
+ * require.cache, not thousands.
+ */
+function checkForLateCopies(): void {
+  if (lookedThisTurn) return;
+  lookedThisTurn = true;
+  queueMicrotask(() => (lookedThisTurn = false));
+  if (wrapLoadedCopies()) state.blind = true;
+}
+
 /**
  * Whether a value was marked secret anywhere in this deployment (strings and numbers; ignoring case).
  * Never throws. True for every string when secrets may have gone unrecorded.
  */
 export function isSecret(value: unknown): boolean {
   if (typeof value !== "string" && typeof value !== "number") return false;
-  // A copy of the SDK loaded after start-up may have decoded requests unseen.
-  if (wrapLoadedCopies()) state.blind = true;
+  checkForLateCopies();
   if (state.blind || state.overflowed) return true;
   return state.values.has(String(value).toLowerCase());
 }
@@ -205,7 +219,7 @@ export function isSecret(value: unknown): boolean {
  * Checks every recorded secret, so use it only off the common path; true when secrets may be unrecorded.
  */
 export function mentionsSecret(text: string): boolean {
-  if (wrapLoadedCopies()) state.blind = true;
+  checkForLateCopies();
   if (state.blind || state.overflowed) return true;
   const lower = text.toLowerCase();
   for (const s of state.values) if (s.length > 0 && lower.includes(s)) return true;
