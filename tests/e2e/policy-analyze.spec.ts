@@ -22,6 +22,7 @@ import * as assert from "assert";
 import { NOT_APPLICABLE } from "../../lib/messages";
 import { assertNoSecretValues, nameOfUrn } from "../helpers/expect";
 import { emptypb, NotApplicable, PackProcess, POLICY_ANALYZE_ENV } from "../helpers/pack";
+import { PoliciesInfo, reconciledConfig } from "../helpers/sequences";
 import { ACCOUNT_ID, StackBuilder } from "../helpers/stack";
 import { ResourceSpec, secret } from "../helpers/wire";
 
@@ -61,24 +62,9 @@ function findings(diags: { policyName: string; urn: string; enforcementLevel: st
  * defaults, then per resource Remediate and Analyze on inputs, then AnalyzeStack on outputs.
  */
 async function policyAnalyze(pack: PackProcess, state: ResourceSpec[]): Promise<AuditResult> {
-  const info = await pack.raw<{
-    getSupportsconfig(): boolean;
-    getPoliciesList(): Array<{
-      getName(): string;
-      getEnforcementlevel(): number;
-      getConfigschema(): { getProperties(): { toJavaScript(): Record<string, { default?: unknown }> } } | undefined;
-    }>;
-  }>("getAnalyzerInfo", new emptypb.Empty());
+  const info = await pack.raw<PoliciesInfo & { getSupportsconfig(): boolean }>("getAnalyzerInfo", new emptypb.Empty());
   assert.ok(info.getSupportsconfig(), "the pack takes config, so the CLI sends Configure");
-  const config: Record<string, { enforcementLevel: number; properties: Record<string, unknown> }> = {};
-  for (const p of info.getPoliciesList()) {
-    const properties: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(p.getConfigschema()?.getProperties().toJavaScript() ?? {})) {
-      if (v && "default" in v) properties[k] = v.default;
-    }
-    config[p.getName()] = { enforcementLevel: p.getEnforcementlevel(), properties };
-  }
-  await pack.configureExactly(config);
+  await pack.configureExactly(reconciledConfig(info, {}));
 
   const result: AuditResult = {
     perResource: [],

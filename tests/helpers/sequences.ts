@@ -20,18 +20,23 @@ export interface Run {
 export const LEVEL_NUMBER: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
 export const LEVEL_NAME = ["advisory", "mandatory", "disabled", "remediate"];
 
+/** What GetAnalyzerInfo says of each policy, as far as Configure needs it. */
+export interface PoliciesInfo {
+  getPoliciesList(): Array<{
+    getName(): string;
+    getEnforcementlevel(): number;
+    getConfigschema(): { getProperties(): { toJavaScript(): Record<string, { default?: unknown }> } } | undefined;
+  }>;
+}
+
 /**
- * Configure as the engine sends it (pkg/engine/update.go, ReconcilePolicyPackConfig): every policy of
- * the pack, the file's level or else the policy's own, and its schema defaults under the file's values.
+ * Configure as the engine reconciles it (pkg/engine/update.go, ReconcilePolicyPackConfig): every policy
+ * of the pack, the file's level or else the policy's own, and its schema defaults under the file's values.
  */
-export async function configureAsEngine(pack: PackProcess, file: Record<string, unknown>): Promise<void> {
-  const info = await pack.raw<{
-    getPoliciesList(): Array<{
-      getName(): string;
-      getEnforcementlevel(): number;
-      getConfigschema(): { getProperties(): { toJavaScript(): Record<string, { default?: unknown }> } } | undefined;
-    }>;
-  }>("getAnalyzerInfo", new emptypb.Empty());
+export function reconciledConfig(
+  info: PoliciesInfo,
+  file: Record<string, unknown>,
+): Record<string, { enforcementLevel: number; properties: Obj }> {
   const config: Record<string, { enforcementLevel: number; properties: Obj }> = {};
   for (const p of info.getPoliciesList()) {
     const entry = file[p.getName()];
@@ -49,7 +54,13 @@ export async function configureAsEngine(pack: PackProcess, file: Record<string, 
       properties: { ...properties, ...props },
     };
   }
-  await pack.configureExactly(config);
+  return config;
+}
+
+/** GetAnalyzerInfo, then Configure as the engine sends it. */
+export async function configureAsEngine(pack: PackProcess, file: Record<string, unknown>): Promise<void> {
+  const info = await pack.raw<PoliciesInfo>("getAnalyzerInfo", new emptypb.Empty());
+  await pack.configureExactly(reconciledConfig(info, file));
 }
 
 interface Msg {
