@@ -1,6 +1,11 @@
 // Shared modules, one behaviour at a time: accounts, exemptions, safe reading, owners.
 
 import * as assert from "assert";
+import Ajv from "ajv";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { EXEMPTION_SCHEMA } from "../../lib/exemption-schema";
+import generatedValidator from "../../lib/exemption-validate";
 import { accountDoubt, accountOf, compareAccounts } from "../../lib/accounts";
 import { findExemption, parseExemptions, scopeOfUrn } from "../../lib/exemptions";
 import { TYPES } from "../../lib/types";
@@ -328,6 +333,47 @@ describe("exemptions: parsing, matching, expiry", () => {
   it("treats absent config as no exemptions", () => {
     assert.deepStrictEqual(parseExemptions(undefined), { entries: [], problems: [] });
     assert.deepStrictEqual(parseExemptions([]), { entries: [], problems: [] });
+  });
+  it("reports problems in the words of ajv's own compiler (the build compiled the schema ahead of time)", () => {
+    const bad: unknown[] = [
+      { users: [], reason: "no users" },
+      { users: ["bad name!", "ok"], reason: " " },
+      { users: ["a"], reason: "r", expires: "2030-13-01", stacks: ["x".repeat(201)], projects: [""] },
+      { users: ["a"], reason: "r", extra: 1 },
+      { reason: 5 },
+      "not an object",
+      { users: ["\u00e9".repeat(64)], reason: "x".repeat(501) },
+    ];
+    const compiled = new Ajv({ allErrors: true }).compile(EXEMPTION_SCHEMA);
+    for (const entry of bad) {
+      assert.strictEqual(generatedValidator(entry), compiled(entry), JSON.stringify(entry));
+      assert.deepStrictEqual(generatedValidator.errors, compiled.errors, JSON.stringify(entry));
+    }
+  });
+
+  it("checks entries without loading ajv's compiler", function () {
+    this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
+    const script = `
+      const { parseExemptions } = require("./lib/exemptions");
+      const parsed = parseExemptions([{ users: ["alice"], reason: "r" }, { users: [], reason: "r" }]);
+      if (parsed.entries.length !== 1 || parsed.problems.length !== 1) throw new Error(JSON.stringify(parsed));
+      console.log(JSON.stringify(Object.keys(require.cache)));`;
+    const root = path.join(__dirname, "..", "..");
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const loaded = (JSON.parse(r.stdout.trim().split("\n").pop()!) as string[]).map((f) =>
+      path.relative(root, f).split(path.sep).join("/"),
+    );
+    assert.ok(loaded.includes("lib/exemption-validate.js"), "the generated validator");
+    const ajv = loaded.filter((f) => f.startsWith("node_modules/ajv/"));
+    assert.deepStrictEqual(
+      ajv.filter((f) => !f.startsWith("node_modules/ajv/dist/runtime/")),
+      [],
+      "only ajv's small runtime helpers",
+    );
   });
 });
 
