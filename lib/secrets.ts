@@ -226,8 +226,12 @@ export function mentionsSecret(text: string): boolean {
   return false;
 }
 
-/** The deployment is over (the stack policy ran): the next one starts with no secrets. */
+/**
+ * The deployment is over (the stack policy ran): the next one starts with no secrets. Blindness ends
+ * too: it stands for requests of this deployment decoded unseen, and every copy found is wrapped now.
+ */
 export function forgetSecrets(): void {
+  state.blind = false;
   state.values.clear();
   state.chars = 0;
   state.overflowed = false;

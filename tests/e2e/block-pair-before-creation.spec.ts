@@ -29,7 +29,7 @@ async function analyzeAll(pack: PackProcess, s: StackBuilder): Promise<Found[]> 
 describe(`${POLICY} (end to end over gRPC)`, () => {
   let pack: PackProcess;
   before(async () => {
-    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
+    pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
   });
   after(async () => {
     await pack?.stop();
@@ -155,7 +155,7 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
 describe(`${POLICY} during a preview (PULUMI_NODEJS_DRY_RUN=true)`, () => {
   let pack: PackProcess;
   before(async () => {
-    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "true" } });
+    pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "true" } });
   });
   after(async () => {
     await pack?.stop();
@@ -196,7 +196,7 @@ describe(`${POLICY} during a preview (PULUMI_NODEJS_DRY_RUN=true)`, () => {
 describe(`${POLICY}: not applicable where it does not judge (update)`, () => {
   let pack: PackProcess;
   before(async () => {
-    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
+    pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
     await pack.configure();
   });
   after(async () => {
@@ -310,8 +310,8 @@ describe("both policies' messages in previews and updates", () => {
   let update: PackProcess;
   before(async () => {
     [preview, update] = await Promise.all([
-      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "true" } }),
-      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } }),
+      PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "true" } }),
+      PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "false" } }),
     ]);
   });
   after(async () => {

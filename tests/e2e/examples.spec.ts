@@ -7,7 +7,7 @@ import * as path from "path";
 import { Diagnostic, PackProcess } from "../helpers/pack";
 import { assertNoSecretValues } from "../helpers/expect";
 import { encode, isUnknown, ResourceSpec, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_STRING_WIRE } from "../helpers/wire";
-import { deploy, Findings, inParallel, Mode, runProgram, specsOf } from "../programs/harness";
+import { deploy, Findings, Mode, runProgram, runPrograms, specsOf } from "../programs/harness";
 import { assertFindings, describeFindings, Expected, findingsFor, loadExpected } from "../programs/expectations";
 import { loadProject, ProgramRecord } from "../programs/project";
 
@@ -38,6 +38,9 @@ const examples = fs
 
 // Whatever a check below needs, loaded once: program runs (two at a time) and one pack per mode.
 const records = new Map<string, ProgramRecord>();
+/** Secret values and its own stack config: the program that would show state left by earlier ones. */
+const ALONE = "violating-secret-user-name";
+const aloneRecords = new Map<Mode, ProgramRecord>();
 const packs = new Map<Mode, PackProcess>();
 const packPolicies = new Map<Mode, Set<string>>();
 
@@ -64,17 +67,26 @@ describe("example programs through the policy pack", function () {
   before(async () => {
     const starting = MODES.map(async (mode) => {
       // Newer CLIs tell the pack whether this is a preview; the per-resource policy relies on it.
-      const pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: String(mode === "preview") } });
+      const pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: String(mode === "preview") } });
       packs.set(mode, pack);
       packPolicies.set(mode, new Set((await pack.info()).policiesList.map((p) => p.name)));
     });
-    const runs = examples.flatMap((example) =>
-      MODES.map((mode) => async () => {
-        records.set(`${example}/${mode}`, await runProgram(path.join(EXAMPLES_DIR, example), mode));
-      }),
-    );
-    await Promise.all([...starting, inParallel(runs)]);
+    // Every program in two runner processes (one per core), one program after another in each.
+    const runs = examples.flatMap((example) => MODES.map((mode) => ({ example, mode })));
+    const batched = runPrograms(runs.map(({ example, mode }) => ({ dir: path.join(EXAMPLES_DIR, example), mode })));
+    const alone = MODES.map((mode) => runProgram(path.join(EXAMPLES_DIR, ALONE), mode));
+    await Promise.all(starting);
+    (await batched).forEach((record, i) => records.set(`${runs[i].example}/${runs[i].mode}`, record));
+    (await Promise.all(alone)).forEach((record, i) => aloneRecords.set(MODES[i], record));
   });
+
+  // The batch runs programs in one process as the Automation API does; the language host starts one
+  // process per program. A program late in a batch (after ten others) must record the same.
+  for (const mode of MODES) {
+    it(`records ${ALONE} ${MODE_TITLE[mode]} the same in a batch as in a process of its own`, () => {
+      assert.deepStrictEqual(recordOf(ALONE, mode), aloneRecords.get(mode));
+    });
+  }
 
   after(async () => {
     await Promise.all([...packs.values()].map((p) => p.stop()));

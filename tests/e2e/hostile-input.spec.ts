@@ -49,7 +49,7 @@ describe("hostile and huge input: answers that come back right and short (over g
   this.timeout(60_000);
   let pack: PackProcess;
   before(async () => {
-    pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
+    pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "false" } });
   });
   after(async () => {
     await pack?.stop();

@@ -32,8 +32,8 @@ describe(`${POLICY} (end to end over gRPC)`, () => {
   let previewPack: PackProcess;
   before(async () => {
     [pack, previewPack] = await Promise.all([
-      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "false" } }),
-      PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: "true" } }),
+      PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "false" } }),
+      PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: "true" } }),
     ]);
   });
   after(async () => {

@@ -178,7 +178,7 @@ describe("policy-config rollout files", function () {
   let metas: PolicyMeta[];
 
   before(async () => {
-    pack = await PackProcess.start();
+    pack = await PackProcess.shared();
     metas = await policyMeta(pack);
     assert.ok(metas.length >= 2, "the pack should have the stack and the per-resource policy");
   });

@@ -18,7 +18,7 @@ for (const mode of ["preview", "update"] as Mode[]) {
   describe(`readiness on large and hostile input, at the end of ${mode === "preview" ? "a preview" : "an update"} (gRPC)`, () => {
     let pack: PackProcess;
     before(async () => {
-      pack = await PackProcess.start({ env: { PULUMI_NODEJS_DRY_RUN: mode === "preview" ? "true" : "false" } });
+      pack = await PackProcess.shared({ env: { PULUMI_NODEJS_DRY_RUN: mode === "preview" ? "true" : "false" } });
       await pack.configure({});
     });
     after(async () => {

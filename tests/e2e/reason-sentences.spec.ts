@@ -118,7 +118,7 @@ describe("reason sentences: each only in the run and case it describes (both pol
       update: { PULUMI_NODEJS_DRY_RUN: "false" },
       analysis: POLICY_ANALYZE_ENV,
     };
-    await Promise.all(RUNS.map(async (run) => packs.set(run, await PackProcess.start({ env: env[run] }))));
+    await Promise.all(RUNS.map(async (run) => packs.set(run, await PackProcess.shared({ env: env[run] }))));
     for (const run of RUNS) {
       const pack = packs.get(run)!;
       await pack.configure();

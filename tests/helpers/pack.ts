@@ -196,25 +196,79 @@ export interface StartOptions {
   runPolicyPack?: string;
 }
 
+/** Idle shared packs of this process (a mocha worker runs many spec files), by environment. */
+const idlePacks = new Map<string, PackProcess[]>();
+let reapingPacks = false;
+
+function newClient(port: number): any /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
+  return new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": MAX_MESSAGE,
+    "grpc.max_send_message_length": MAX_MESSAGE,
+  });
+}
+
 export class PackProcess {
   private constructor(
     private readonly child: ChildProcess,
-    private readonly client: any, // eslint-disable-line @typescript-eslint/no-explicit-any
+    private client: any, // eslint-disable-line @typescript-eslint/no-explicit-any
     readonly port: number,
     readonly stderr: () => string,
+    /** Set for a pack from `shared`: `stop` hands it back instead of ending it. */
+    private readonly sharedAs?: string,
   ) {}
 
   /** `node run-policy-pack <engine> <packDir>` with the pack dir as cwd, until it prints its port. */
   static async start(options: StartOptions = {}): Promise<PackProcess> {
+    return PackProcess.spawn(options);
+  }
+
+  private static async spawn(options: StartOptions, sharedAs?: string): Promise<PackProcess> {
     const { child, port, stderr } = await spawnPack(options.packDir ?? PACK_DIR, {
       env: options.env,
       runPolicyPack: options.runPolicyPack,
     });
-    const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-      "grpc.max_receive_message_length": MAX_MESSAGE,
-      "grpc.max_send_message_length": MAX_MESSAGE,
-    });
-    return new PackProcess(child, client, port, stderr);
+    return new PackProcess(child, newClient(port), port, stderr, sharedAs);
+  }
+
+  /**
+   * This pack, started as `start` does, or one such process that an earlier spec file of this mocha
+   * worker stopped, after a deployment's end: Configure with every policy's default level and no
+   * properties, then an empty AnalyzeStack, which ends the per-resource policy's memory and forgets
+   * the secrets seen (the stack policy runs at the end of every deployment, lib/deployment-memory.ts).
+   * Starting a pack costs ~2 s of CPU (the SDK's modules), about 40 times in a full run; the engine
+   * itself starts one per deployment, so a spec that tests the first request a process gets (no
+   * Configure, `pulumi policy analyze`, ConfigureStack) uses `start`.
+   */
+  static async shared(options: { env?: Record<string, string | undefined> } = {}): Promise<PackProcess> {
+    const key = JSON.stringify(Object.entries(options.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const idle = idlePacks.get(key);
+    while (idle && idle.length > 0) {
+      const pack = idle.pop()!;
+      if (pack.child.exitCode !== null || pack.child.signalCode !== null) continue;
+      pack.child.ref();
+      pack.client = newClient(pack.port);
+      await pack.startOver();
+      return pack;
+    }
+    if (!reapingPacks) {
+      reapingPacks = true;
+      // Mocha's workers leave through process.exit; idle packs must not outlive them.
+      process.on("exit", () => {
+        for (const packs of idlePacks.values()) for (const p of packs) p.child.kill();
+      });
+    }
+    return PackProcess.spawn({ env: options.env }, key);
+  }
+
+  /** The state a new process would have: defaults configured, no memory, no secrets. */
+  private async startOver(): Promise<void> {
+    const info = await this.info();
+    await this.configureExactly(
+      Object.fromEntries(
+        info.policiesList.map((p) => [p.name, { enforcementLevel: p.enforcementlevel, properties: {} }]),
+      ),
+    );
+    await this.analyzeStack([]);
   }
 
   private call<T>(method: string, req: unknown): Promise<T> {
@@ -308,6 +362,16 @@ export class PackProcess {
 
   async stop(): Promise<void> {
     this.client.close();
+    if (this.sharedAs !== undefined && this.child.exitCode === null && this.child.signalCode === null) {
+      // Idle: neither the process nor its pipes keep this one from exiting.
+      this.child.unref();
+      (this.child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+      (this.child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+      const idle = idlePacks.get(this.sharedAs) ?? [];
+      idle.push(this);
+      idlePacks.set(this.sharedAs, idle);
+      return;
+    }
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.kill();

@@ -15,15 +15,47 @@ export type Mode = "preview" | "update";
 const RUNNER = path.join(__dirname, "runner.ts");
 const TS_NODE = require.resolve("ts-node/register/transpile-only");
 
-/** Runs `programDir` in preview or update mode; resolves with the engine's record of it. */
-export function runProgram(programDir: string, mode: Mode): Promise<ProgramRecord> {
+/** Runs `programDir` in preview or update mode in a process of its own, as the language host does. */
+export async function runProgram(programDir: string, mode: Mode): Promise<ProgramRecord> {
+  return (await runBatch([{ dir: programDir, mode }]))[0];
+}
+
+export interface ProgramRun {
+  dir: string;
+  mode: Mode;
+}
+
+/**
+ * Runs programs in `processes` runner processes, one after another in each (see runner.ts: each in a
+ * fresh SDK state). Resolves with the records in the order of `runs`.
+ */
+export async function runPrograms(runs: ProgramRun[], processes = os.cpus().length || 2): Promise<ProgramRecord[]> {
+  const batches: number[][] = Array.from({ length: Math.min(processes, runs.length) }, () => []);
+  runs.forEach((_, i) => batches[i % batches.length].push(i));
+  const results: ProgramRecord[] = new Array(runs.length);
+  await Promise.all(
+    batches.map(async (batch) => {
+      const records = await runBatch(batch.map((i) => runs[i]));
+      batch.forEach((i, j) => (results[i] = records[j]));
+    }),
+  );
+  return results;
+}
+
+/** One runner process for `runs`, in order. */
+function runBatch(runs: ProgramRun[]): Promise<ProgramRecord[]> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cis-program-"));
-  const outFile = path.join(tmp, "record.json");
-  return new Promise<ProgramRecord>((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", TS_NODE, RUNNER, programDir, mode, outFile], {
-      cwd: programDir,
-      // The language host sets these; the runner's mocks set the same values in the SDK.
-      env: { ...process.env, PULUMI_NODEJS_DRY_RUN: String(mode === "preview") },
+  const jobs = runs.map((r, i) => ({
+    dir: path.resolve(r.dir),
+    mode: r.mode,
+    out: path.join(tmp, `record-${i}.json`),
+  }));
+  const jobsFile = path.join(tmp, "jobs.json");
+  fs.writeFileSync(jobsFile, JSON.stringify(jobs));
+  const names = runs.map((r) => `${path.basename(r.dir)} (${r.mode})`).join(", ");
+  return new Promise<ProgramRecord[]>((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", TS_NODE, RUNNER, "--jobs", jobsFile], {
+      cwd: jobs[0].dir,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -32,8 +64,17 @@ export function runProgram(programDir: string, mode: Mode): Promise<ProgramRecor
     child.on("error", reject);
     child.on("exit", (code) => {
       try {
-        if (code !== 0) throw new Error(`${path.basename(programDir)} (${mode}) exited with ${code}:\n${output}`);
-        resolve(JSON.parse(fs.readFileSync(outFile, "utf8")) as ProgramRecord);
+        if (code !== 0) throw new Error(`the runner of ${names} exited with ${code}:\n${output}`);
+        resolve(
+          jobs.map((job, i) => {
+            if (!fs.existsSync(job.out)) throw new Error(`${names}: no record of ${runs[i].dir}:\n${output}`);
+            const record = JSON.parse(fs.readFileSync(job.out, "utf8")) as ProgramRecord & { error?: string };
+            if (record.error) {
+              throw new Error(`${path.basename(job.dir)} (${job.mode}) failed:\n${record.error}\n${output}`);
+            }
+            return record;
+          }),
+        );
       } catch (err) {
         reject(err);
       } finally {
@@ -41,20 +82,6 @@ export function runProgram(programDir: string, mode: Mode): Promise<ProgramRecor
       }
     });
   });
-}
-
-/** Runs tasks with at most `limit` in flight (the machines running these have two cores). */
-export async function inParallel<T>(tasks: Array<() => Promise<T>>, limit = os.cpus().length || 2): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
 }
 
 export interface Findings {

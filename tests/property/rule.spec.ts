@@ -802,7 +802,7 @@ describe("CIS 1.11 rule, property-based", function () {
     let pack: PackProcess;
 
     before(async () => {
-      pack = await PackProcess.start();
+      pack = await PackProcess.shared();
     });
 
     after(async () => {

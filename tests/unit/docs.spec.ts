@@ -73,7 +73,7 @@ describe("rule documentation", function () {
       analyze: POLICY_ANALYZE_ENV,
     };
     await Promise.all(
-      (Object.keys(env) as Run[]).map(async (run) => packs.set(run, await PackProcess.start({ env: env[run] }))),
+      (Object.keys(env) as Run[]).map(async (run) => packs.set(run, await PackProcess.shared({ env: env[run] }))),
     );
     policies = (await packs.get("update")!.info()).policiesList.map((p) => p.name);
   });

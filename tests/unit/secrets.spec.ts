@@ -107,6 +107,8 @@ describe("secrets: values marked secret on the wire", () => {
     try {
       assert.ok(isSecret("anything"), "a copy that may have decoded requests unseen");
       assert.notStrictEqual(fake.deserializeProperties.toString(), "() => ({})", "and it is wrapped from now on");
+      forgetSecrets();
+      assert.ok(!isSecret("anything"), "the next deployment: every copy is wrapped, nothing went unseen");
     } finally {
       delete require.cache[file];
       state.blind = false;
