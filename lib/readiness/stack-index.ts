@@ -18,18 +18,42 @@ interface Attached {
   policy: PolicyRecord;
 }
 
-interface Membership {
-  user: Ref;
+/** The group one membership resource (or one entry of its `groups`) names, shared by all its users. */
+interface MembershipGroup {
   group: Ref;
   label: string;
   /** What the group reaches, resolved on first use (it does not depend on the user). */
   reach?: GroupReach;
 }
 
-/** The policies attached to one group, with how certain each attachment names it. */
+/**
+ * The user side of a membership, with the group it puts the user in. One object per listed user:
+ * a GroupMembership of 1,000 users in 200 resources makes 200,000 of them, so the user's ref and the
+ * membership are the same object.
+ */
+type Membership = Ref & { of: MembershipGroup };
+
+function membership(user: Ref, of: MembershipGroup): Membership {
+  return { urns: user.urns, name: user.name, account: user.account, of };
+}
+
+/**
+ * The policies attached to one group that bear on iam:CreateAccessKey, with how certain each
+ * attachment names the group. A policy none of whose statements covers the action is left out once
+ * here rather than evaluated for each member.
+ */
 interface GroupReach {
   attachments: { policy: PolicyRecord; label: string; certainty: Certainty }[];
 }
+
+/** Whether a policy can change the answer: a statement covers the action, or it cannot be read. */
+function bears(policy: PolicyRecord): boolean {
+  const doc = policy.document;
+  return "unreadable" in doc || doc.statements.length > 0;
+}
+
+/** The urns of a name ref that no resource names: one shared empty list rather than one per ref. */
+const NO_URNS: string[] = [];
 
 const POLICY_DOC_TYPES: ReadonlySet<string> = new Set([T.policy, T.nativeManagedPolicy]);
 const GROUP_TYPES: ReadonlySet<string> = new Set([T.group, T.nativeGroup]);
@@ -92,7 +116,7 @@ export class StackIndex {
     const single = value.length === 1 && urns.length === 1;
     let unknownSeen = false;
     for (const v of value) {
-      if (typeof v === "string" && v.length > 0) out.push({ urns: single ? urns : [], name: v, account });
+      if (typeof v === "string" && v.length > 0) out.push({ urns: single ? urns : NO_URNS, name: v, account });
       // Unknown entries are all alike: one ref stands for them.
       else if (v === UNKNOWN && !unknownSeen) {
         unknownSeen = true;
@@ -100,7 +124,7 @@ export class StackIndex {
       }
     }
     // Known names that came from user resources: the deps still name those resources.
-    if (!single && urns.length > 0 && !unknownSeen) for (const o of out) o.urns = [];
+    if (!single && urns.length > 0 && !unknownSeen) for (const o of out) o.urns = NO_URNS;
     return out;
   }
 
@@ -208,15 +232,22 @@ export class StackIndex {
         break;
       }
       case T.groupMembership: {
+        // One group for all the users listed: its reach is resolved once, not once per user.
         const group = this.ref(r, "group", GROUP_TYPES);
-        const label = this.groupLabel(group);
-        for (const user of this.refs(r, "users", USER_TYPES)) this.memberships.add(user, { user, group, label });
+        const of: MembershipGroup = { group, label: this.groupLabel(group) };
+        for (const user of this.refs(r, "users", USER_TYPES)) {
+          // The refs are new objects of this resource's: each becomes its membership in place.
+          const ms = user as Membership;
+          ms.of = of;
+          this.memberships.add(ms, ms);
+        }
         break;
       }
       case T.userGroupMembership: {
         const user = this.ref(r, "user", USER_TYPES);
         for (const group of this.refs(r, "groups", GROUP_TYPES)) {
-          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
+          const ms = membership(user, { group, label: this.groupLabel(group) });
+          this.memberships.add(ms, ms);
         }
         break;
       }
@@ -232,7 +263,8 @@ export class StackIndex {
         this.inline(r, owner, user, this.toUsers);
         this.managedArns(r, owner, user, this.toUsers);
         for (const group of this.refs(r, "groups", GROUP_TYPES)) {
-          this.memberships.add(user, { user, group, label: this.groupLabel(group) });
+          const ms = membership(user, { group, label: this.groupLabel(group) });
+          this.memberships.add(ms, ms);
         }
         break;
       }
@@ -270,16 +302,20 @@ export class StackIndex {
     };
     for (const a of this.toUsers.candidates(self)) {
       const m = refsMatch(a.to, self);
-      if (m !== "no") add(a.policy, a.policy.label, m);
+      // Matched first: deciding whether a policy bears decodes its document.
+      if (m !== "no" && bears(a.policy)) add(a.policy, a.policy.label, m);
     }
     // Groups the user may be in, each once: memberships that name the same group (memberships
     // computed from other resources all name "some group") share what the group reaches, so the
-    // cost is memberships + attachments per user, not their product.
+    // cost is memberships + attachments per user, not their product. A group whose policies cannot
+    // change the answer is passed over before its membership is even matched.
     const groups = new Map<GroupReach, Certainty>();
     for (const ms of this.memberships.candidates(self)) {
-      const m = refsMatch(ms.user, self);
+      const known = ms.of.reach;
+      if (known && known.attachments.length === 0) continue;
+      const m = refsMatch(ms, self);
       if (m === "no") continue;
-      const reach = (ms.reach ??= this.reachOf(ms));
+      const reach = known ?? (ms.of.reach = this.reachOf(ms.of));
       if (m === "yes" || !groups.has(reach)) groups.set(reach, m);
     }
     for (const [reach, certainty] of groups) {
@@ -291,7 +327,7 @@ export class StackIndex {
   private readonly reaches = new Map<string, GroupReach>();
 
   /** The policies attached to the group a membership names; one per distinct group. */
-  private reachOf(ms: Membership): GroupReach {
+  private reachOf(ms: MembershipGroup): GroupReach {
     const ref = this.resolveGroup(ms.group);
     const key = groupKey(ref);
     let reach = this.reaches.get(key);
@@ -299,7 +335,7 @@ export class StackIndex {
       reach = { attachments: [] };
       for (const a of this.toGroups.candidates(ref)) {
         const m = refsMatch(a.to, ref);
-        if (m === "no") continue;
+        if (m === "no" || !bears(a.policy)) continue;
         const label = a.policy.label.endsWith(ms.label) ? a.policy.label : `${a.policy.label} of ${ms.label}`;
         reach.attachments.push({ policy: a.policy, label, certainty: m });
       }

@@ -156,6 +156,48 @@ function computedMemberships(users: number, memberships: number, groupPolicies: 
   };
 }
 
+/**
+ * Every user in many groups whose policies are about other services, and one group whose policy
+ * denies keys (not known yet in a preview). The pack leaves out, once per group, the policies that
+ * cannot change the answer: the one that can must still decide it.
+ */
+function groupsOfOtherServices(users: number, groups: number): Shape {
+  const last = `team-policy-${groups - 1}" of group "team-${groups - 1}"`;
+  return {
+    name: `${users} users in ${groups} groups whose policies cover other services, the last one denying keys`,
+    findings: users,
+    build(s) {
+      const all = consoleUsers(s, users);
+      const self = s.policy("self-service", doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: SELF }));
+      all.forEach((u, i) =>
+        s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", `self-${i}`, {
+          user: u.out("name"),
+          policyArn: self.out("arn"),
+        }),
+      );
+      for (let g = 0; g < groups; g++) {
+        const group = s.group(`team-${g}`);
+        s.resource("aws:iam/groupMembership:GroupMembership", `team-${g}-members`, {
+          group: group.out("name"),
+          users: { __ref: true, value: all.map((m) => m.out("name").value), deps: all.map((m) => m.spec.urn) },
+        });
+        const denies = g === groups - 1;
+        const policy = denies
+          ? doc({ Sid: "NoKeys", Effect: "Deny", Action: "iam:*AccessKey*", Resource: "*" })
+          : doc({ Effect: "Allow", Action: [`svc${g}:*`, "iam:List*"], Resource: "*" });
+        s.resource("aws:iam/groupPolicy:GroupPolicy", `team-policy-${g}`, {
+          group: group.out("name"),
+          policy: denies && s.mode === "preview" ? unknown : policy,
+        });
+      }
+    },
+    says: {
+      preview: `Whether they can create their own key cannot be told yet: group policy "${last}`,
+      update: `They cannot create their own key: statement "NoKeys" of group policy "${last} denies`,
+    },
+  };
+}
+
 /** One identity policy with a pattern that a backtracking matcher takes exponential time on. */
 function hostilePattern(name: string, statement: object, says: string, userName = "a".repeat(64)): Shape {
   return {
@@ -175,6 +217,7 @@ export const SHAPES: Shape[] = [
   hugePolicy,
   computedMemberships(1000, 20, 50),
   computedMemberships(1000, 200, 200),
+  groupsOfOtherServices(200, 100),
   hostilePattern(
     'Resource "arn:aws:iam::*:user/*a*a...*b" (24 stars) against a 64-character name',
     { Effect: "Allow", Action: "iam:CreateAccessKey", Resource: `arn:aws:iam::*:user/${"*a".repeat(23)}*b` },
