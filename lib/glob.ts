@@ -47,16 +47,28 @@ export function compileWildcard(pattern: string | readonly WildcardPart[], ignor
       text += part.literal;
       continue;
     }
-    for (let i = 0; i < part.length; i++) {
-      const c = part[i];
-      if (c === "*") {
+    // Literal runs are taken as slices between wildcards found with indexOf (each searched for again
+    // only once passed, so linear): appending character by character cost 100+ ms on the first
+    // 400 KB Resource pattern a process met.
+    let run = 0;
+    let star = part.indexOf("*");
+    let question = part.indexOf("?");
+    while (star >= 0 || question >= 0) {
+      const isStar = question < 0 || (star >= 0 && star < question);
+      const at = isStar ? star : question;
+      text += part.slice(run, at);
+      run = at + 1;
+      if (isStar) {
         starSeen = true;
         endPiece();
-      } else if (c === "?") {
+        star = part.indexOf("*", run);
+      } else {
         anyAt.push(text.length);
         text += "?";
-      } else text += c;
+        question = part.indexOf("?", run);
+      }
     }
+    text += part.slice(run);
   }
   endPiece();
   // Lower-casing keeps the length of ASCII (all IAM action names); where it does not, a `?` would

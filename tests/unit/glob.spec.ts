@@ -130,4 +130,16 @@ describe("wildcard matcher", () => {
     assert.equal(wildcardMatches("*".repeat(50) + "Z", "a".repeat(10_000) + "Z"), true);
     assert.equal(wildcardMatches("*a".repeat(5_000) + "*b", "a".repeat(20_000)), false);
   });
+
+  it("splits long patterns with many wildcards of both kinds at the right places", () => {
+    // Literal runs are sliced between the wildcards found; each kind is searched for separately.
+    const pattern = "x?*y".repeat(50_000) + "${".repeat(10_000);
+    const text = "xAyy".repeat(50_000) + "${".repeat(10_000);
+    assert.equal(wildcardMatches(pattern, text), true);
+    assert.equal(wildcardMatches(pattern, text.slice(0, -1)), false);
+    assert.equal(wildcardMatches("?".repeat(100_000), "q".repeat(100_000)), true);
+    assert.equal(wildcardMatches("?".repeat(100_000), "q".repeat(99_999)), false);
+    assert.equal(wildcardMatches("a?b*c?d*", "aXbYYcZd"), true);
+    assert.equal(wildcardMatches("a?b*c?d*", "aXbYYcZe"), false);
+  });
 });
