@@ -2,15 +2,26 @@
 // policy pack slow (issue 17), each sent to this pack and to the floor pack (bench/bare-pack) reporting
 // the same findings. Per shape: one deployment as an update (Configure, Analyze per resource in
 // order, AnalyzeStack), each call timed. A call that does not answer within the timeout is reported
-// as "no answer in N s" and its process killed, so one hanging shape does not stop the others.
+// as "no answer in N s" and its process killed, so one hanging shape does not stop the others. The
+// pack's answers are checked on the way: no "Could not check" caused by another resource or a config
+// entry, and the longest message.
+//
+// Then the readiness shapes of tests/cases/readiness-shapes.ts (the ones the protocol test runs),
+// in-process: the stack analysis alone, in preview and update, each in a fresh process under the same
+// timeout, against the same stack without its IAM policy resources (the same findings, nothing for
+// the readiness answer to read). This isolates the readiness cost from the SDK's decoding, which the
+// gRPC shapes include. Shape names `readiness-N` (or `readiness` for all) select them with --shapes.
 
+import { spawnSync } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
+import { performance } from "perf_hooks";
 import { analyzerpb, analyzeRequest, stackResource } from "../tests/helpers/pack";
-import { Handle, list, StackBuilder } from "../tests/helpers/stack";
+import { Handle, list, Mode, StackBuilder } from "../tests/helpers/stack";
 import { ResourceSpec } from "../tests/helpers/wire";
 import { OUT_DIR, PACK_ENV, PACKS } from "./common";
 import { FloorFindings, findingsOf, RunningPack } from "./launch";
+import { SHAPES as READINESS_SHAPES } from "../tests/cases/readiness-shapes";
 
 export interface HostileShape {
   name: string;
@@ -210,6 +221,46 @@ export const SHAPES: HostileShape[] = [
     },
   },
   {
+    name: "exemptions-10000-bad-dates-pairs-500",
+    what: '10,000 exemption entries expiring "2030-02-30" (passes the schema, not a date), 500 console users with keys',
+    build() {
+      const b = new StackBuilder({ mode: "update" });
+      for (let i = 0; i < 500; i++) consoleUserWithKey(b, `user${i}`);
+      const exemptions = Array.from({ length: 10_000 }, (_, i) => ({
+        users: [`svc-${i}`],
+        reason: "ticket",
+        expires: "2030-02-30",
+      }));
+      return { resources: b.resources, config: { exemptions } };
+    },
+  },
+  {
+    name: "exemption-40kb-stacks-pattern-pairs-500",
+    what: "one exemption of every user whose stacks pattern is 40 KB of `*a`, 500 console users with keys",
+    build() {
+      const b = new StackBuilder({ mode: "update" });
+      for (let i = 0; i < 500; i++) consoleUserWithKey(b, `user${i}`);
+      return {
+        resources: b.resources,
+        config: { exemptions: [{ users: ["*"], reason: "all", stacks: ["*a".repeat(20_000)] }] },
+      };
+    },
+  },
+  {
+    name: "assume-roles-nested-3000",
+    what: "a provider's assumeRoles nested 3,000 levels: one pair through it, one login profile through it and a key elsewhere",
+    build() {
+      const b = new StackBuilder({ mode: "update" });
+      const deep = b.provider("deep", { assumeRoles: "[".repeat(3000) + "]".repeat(3000) });
+      const u = b.user("alice", { existing: true, provider: deep });
+      b.loginProfile("alice-login", u.out("name"), { existing: true, provider: deep });
+      b.accessKey("alice-key", u.out("name"), { existing: true, provider: deep });
+      b.loginProfile("bob-login", "bob", { existing: true, provider: deep });
+      b.accessKey("bob-key", "bob", { existing: true });
+      return { resources: b.resources };
+    },
+  },
+  {
     name: "exemptions-10000-pairs-500",
     what: "10,000 exemption entries, 500 console users with keys",
     build() {
@@ -227,8 +278,13 @@ export const SHAPES: HostileShape[] = [
 
 interface CallResult {
   ms?: number;
+  /** CPU time of the pack process over the calls (less sensitive to a busy machine than wall time). */
+  cpuMs?: number;
   timedOut: boolean;
   diagnostics: number;
+  /** Messages saying "Could not check": none is expected on any shape. */
+  couldNotCheck: number;
+  longestMessage: number;
 }
 
 async function timed<T>(what: Promise<T>, timeoutMs: number): Promise<T | "timeout"> {
@@ -260,10 +316,14 @@ async function deploy(
   isPack: boolean,
 ): Promise<Deployment> {
   const findings: FloorFindings = { analyze: {}, stack: { findings: [], notApplicable: false } };
-  const result: Deployment = {
-    analyze: { timedOut: false, diagnostics: 0 },
-    stack: { timedOut: false, diagnostics: 0 },
-    findings,
+  const fresh = (): CallResult => ({ timedOut: false, diagnostics: 0, couldNotCheck: 0, longestMessage: 0 });
+  const result: Deployment = { analyze: fresh(), stack: fresh(), findings };
+  const checkMessages = (response: Buffer, into: CallResult) => {
+    for (const d of analyzerpb.AnalyzeResponse.deserializeBinary(response).getDiagnosticsList()) {
+      const message: string = d.getMessage();
+      if (message.includes("Could not check")) into.couldNotCheck++;
+      into.longestMessage = Math.max(into.longestMessage, message.length);
+    }
   };
   const errors: string[] = [];
   const inProcess = async (run: (pack: RunningPack) => Promise<void>) => {
@@ -280,6 +340,7 @@ async function deploy(
   };
   await inProcess(async (pack) => {
     const t0 = performance.now();
+    const cpu0 = pack.cpuMs();
     const responses: Array<{ urn: string; response: Buffer }> = [];
     const sequence = (async () => {
       for (const a of work.analyze) {
@@ -292,7 +353,9 @@ async function deploy(
       return;
     }
     result.analyze.ms = performance.now() - t0;
+    result.analyze.cpuMs = pack.cpuMs() - cpu0;
     for (const { urn, response } of responses) {
+      checkMessages(response, result.analyze);
       const f = findingsOf(response);
       result.analyze.diagnostics += f.findings.length;
       if (f.findings.length > 0 || f.notApplicable) {
@@ -301,6 +364,7 @@ async function deploy(
     }
   });
   await inProcess(async (pack) => {
+    const cpu0 = pack.cpuMs();
     const call = pack.callRaw("AnalyzeStack", work.stack);
     call.catch(() => undefined);
     const stack = await timed(call, timeoutMs);
@@ -309,6 +373,8 @@ async function deploy(
       return;
     }
     result.stack.ms = stack.ms;
+    result.stack.cpuMs = pack.cpuMs() - cpu0;
+    checkMessages(stack.response, result.stack);
     findings.stack = findingsOf(stack.response);
     result.stack.diagnostics = findings.stack.findings.length;
   });
@@ -329,7 +395,13 @@ export async function runHostile(settings: HostileSettings): Promise<Record<stri
   const timeoutMs = settings.timeoutS * 1000;
   console.log(`\nhostile inputs (one update deployment each; timeout ${settings.timeoutS} s per call sequence):`);
   const fmt = (c: CallResult, n: string) =>
-    c.timedOut ? `no answer in ${settings.timeoutS} s` : c.ms === undefined ? "-" : `${c.ms.toFixed(0)} ms${n}`;
+    c.timedOut
+      ? `no answer in ${settings.timeoutS} s`
+      : c.ms === undefined
+        ? "-"
+        : `${c.ms.toFixed(0)} ms (CPU ${c.cpuMs?.toFixed(0) ?? "-"} ms)${n}`;
+  const checked = (c: CallResult) =>
+    c.ms === undefined ? "" : `, ${c.couldNotCheck} "Could not check", longest message ${c.longestMessage} chars`;
   for (const shape of SHAPES) {
     if (settings.shapes && !settings.shapes.includes(shape.name)) continue;
     const { resources, config } = shape.build();
@@ -351,11 +423,11 @@ export async function runHostile(settings: HostileSettings): Promise<Record<stri
       a.ms !== undefined && b.ms !== undefined ? `${(a.ms / b.ms).toFixed(2)}x` : "-";
     console.log(`  ${shape.name}: ${shape.what} (${resources.length} resources)`);
     console.log(
-      `    Analyze x${work.analyze.length}: pack ${fmt(mine.analyze, `, ${mine.analyze.diagnostics} findings`)}, ` +
+      `    Analyze x${work.analyze.length}: pack ${fmt(mine.analyze, `, ${mine.analyze.diagnostics} findings${checked(mine.analyze)}`)}, ` +
         `floor ${fmt(base.analyze, "")}, ratio ${ratio(mine.analyze, base.analyze)}`,
     );
     console.log(
-      `    AnalyzeStack: pack ${fmt(mine.stack, `, ${mine.stack.diagnostics} findings`)}, ` +
+      `    AnalyzeStack: pack ${fmt(mine.stack, `, ${mine.stack.diagnostics} findings${checked(mine.stack)}`)}, ` +
         `floor ${fmt(base.stack, "")}, ratio ${ratio(mine.stack, base.stack)}` +
         (mine.error ? ` (pack error: ${mine.error})` : "") +
         (base.error ? ` (floor error: ${base.error})` : ""),
@@ -367,5 +439,112 @@ export async function runHostile(settings: HostileSettings): Promise<Record<stri
       floor: { analyze: base.analyze, stack: base.stack, error: base.error },
     };
   }
+  const wanted = (id: string) =>
+    !settings.shapes || settings.shapes.includes(id) || settings.shapes.includes("readiness");
+  if (READINESS_SHAPES.some((_, i) => wanted(`readiness-${i}`))) {
+    report.readiness = runReadinessInProcess(settings.timeoutS, wanted);
+  }
   return report;
+}
+
+/**
+ * The pack's own modules, loaded only in the in-process child: the benchmark runner itself must not
+ * load them (lib/secrets.ts hooks into the SDK copies it finds).
+ */
+function packModules() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require("../lib/exemptions") as typeof import("../lib/exemptions")),
+    ...(require("../lib/stack-analysis") as typeof import("../lib/stack-analysis")),
+    ...(require("../lib/types") as typeof import("../lib/types")),
+    ...(require("../tests/helpers/sdk-view") as typeof import("../tests/helpers/sdk-view")),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** Loads and warms the readiness code (required on a stack's first finding) outside the timing. */
+function warmUp(mode: Mode): void {
+  const { analyzeStack, NO_EXEMPTIONS, stackView } = packModules();
+  const s = new StackBuilder({ mode });
+  const u = s.user("warm");
+  s.loginProfile("warm-login", u.out("name"));
+  s.accessKey("warm-key", u.out("name"));
+  s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "warm-admin", {
+    user: u.out("name"),
+    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+  });
+  analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now(), mode);
+}
+
+interface InProcessResult {
+  ms: number;
+  floorMs: number;
+  findings: number;
+  /** Findings whose readiness sentence is not the one the shape expects. */
+  wrong: number;
+  ok: boolean;
+}
+
+/** In a child process: one readiness shape in one mode, timed; prints the result as JSON. */
+function readinessChild(index: number, mode: Mode): void {
+  const { analyzeStack, IAM_POLICY_TYPES, NO_EXEMPTIONS, stackView } = packModules();
+  const shape = READINESS_SHAPES[index];
+  const s = new StackBuilder({ mode });
+  shape.build(s);
+  const views = stackView(s.resources);
+  warmUp(mode);
+  const time = (v: typeof views) => {
+    const started = performance.now();
+    const reports = analyzeStack(v, NO_EXEMPTIONS, Date.now(), mode);
+    return { ms: performance.now() - started, reports };
+  };
+  const iamTypes: ReadonlySet<string> = new Set(Object.values(IAM_POLICY_TYPES));
+  const floor = time(views.filter((v) => !iamTypes.has(v.type))).ms;
+  const { ms, reports } = time(views);
+  const keys = reports.filter((r) => r.urn.endsWith("-key"));
+  const wrong = keys.filter((r) => !r.message.includes(shape.says[mode])).length;
+  const result: InProcessResult = {
+    ms: Math.round(ms),
+    floorMs: Math.round(floor),
+    findings: keys.length,
+    wrong,
+    ok: keys.length === shape.findings && wrong === 0,
+  };
+  console.log(JSON.stringify(result));
+}
+
+function runReadinessInProcess(timeoutS: number, wanted: (id: string) => boolean): Record<string, unknown> {
+  console.log(
+    `\nreadiness shapes in-process (tests/cases/readiness-shapes.ts; the stack analysis alone, floor: the same stack ` +
+      `without its IAM policy resources; timeout ${timeoutS} s):`,
+  );
+  const report: Record<string, unknown> = {};
+  READINESS_SHAPES.forEach((shape, i) => {
+    const id = `readiness-${i}`;
+    if (!wanted(id)) return;
+    for (const mode of ["preview", "update"] as Mode[]) {
+      const r = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", __filename, "--readiness-child", String(i), "--mode", mode],
+        { encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const line = r.stdout?.trim().split("\n").pop() ?? "";
+      const result = r.error || r.status !== 0 ? undefined : (JSON.parse(line) as InProcessResult);
+      report[`${id}-${mode}`] = result ?? { timedOut: true };
+      console.log(
+        `  ${id} ${shape.name} [${mode}]: ` +
+          (result
+            ? `${result.ms} ms, floor ${result.floorMs} ms, ${result.findings} findings` +
+              (result.ok ? "" : ` (WRONG: ${result.wrong} sentences not as expected)`)
+            : `no answer in ${timeoutS} s`),
+      );
+    }
+  });
+  return report;
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf("--readiness-child");
+  if (at < 0) throw new Error("bench/hostile.ts runs from `npm run bench -- --only-hostile`");
+  readinessChild(Number(process.argv[at + 1]), process.argv[process.argv.indexOf("--mode") + 1] as Mode);
 }

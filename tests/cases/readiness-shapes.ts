@@ -2,7 +2,7 @@
 // managed policies, many SCPs, a huge policy, memberships computed from a non-IAM resource,
 // wildcards that make backtracking matchers explode, and a Resource of unterminated `${`. Each
 // shape says what every finding's readiness sentence must say; the protocol test checks it, and
-// scripts/readiness-shapes.ts times them.
+// bench/hostile.ts times them (`npm run bench -- --only-hostile`).
 
 import { combine, Mode, StackBuilder } from "../helpers/stack";
 import { unknown, unknownArray } from "../helpers/wire";

@@ -1,7 +1,7 @@
 // Unusual but accepted input through the real pack (issue 17): each case must come back with the
 // right answer — every console user's key reported at its level, nothing "Could not check" because
 // of another resource or a config entry, and messages that stay short. No timing is asserted here;
-// `bench/issue-17-shapes.ts` measures the same shapes, larger, against the floor pack.
+// bench/hostile.ts (`npm run bench -- --only-hostile`) measures the same shapes, larger, against the floor pack.
 
 import * as assert from "assert";
 import { Diagnostic, PackProcess, PolicyConfig } from "../helpers/pack";
@@ -137,7 +137,7 @@ describe("hostile and huge input: answers that come back right and short (over g
     });
 
     // 2,000 entries: the protobuf Struct conversion of a larger config costs seconds in the test and
-    // the SDK alone; bench/issue-17-shapes.ts runs 10,000.
+    // the SDK alone; bench/hostile.ts runs 10,000.
     it("2,000 entries with an impossible date: all ignored, reported once in one short message", async () => {
       const s = new StackBuilder({ stack: "prod" });
       const keys = pairs(s, 5);

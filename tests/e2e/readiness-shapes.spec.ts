@@ -1,6 +1,6 @@
 // The large and hostile readiness shapes (tests/cases/readiness-shapes.ts) through the real pack over
 // gRPC: every console user's key is reported, with the readiness sentence the shape expects, and the
-// answer comes back (no timing is asserted; scripts/readiness-shapes.ts measures them).
+// answer comes back (no timing is asserted; bench/hostile.ts measures them, `npm run bench -- --only-hostile`).
 
 import { strict as assert } from "assert";
 import { SHAPES } from "../cases/readiness-shapes";
