@@ -42,12 +42,12 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const flag = flagReader(argv);
   const int = positiveInt;
   const runs = int(flag("runs") ?? env.BENCH_RUNS, 7, "--runs / BENCH_RUNS");
-  const sizesText = flag("sizes") ?? env.BENCH_SIZES;
   return {
     runs,
     // Starts are cheap: twice the rounds, at least 7 for a stable median.
     starts: int(flag("starts") ?? env.BENCH_STARTS, Math.max(7, 2 * runs), "--starts / BENCH_STARTS"),
-    sizes: sizesText ? sizesText.split(",").map((s) => int(s.trim(), 0, "--sizes")) : [1000, 10000, 50000],
+    // "0" leaves the realistic stacks out (a profile of the IAM-dense stack alone, say).
+    sizes: sizeList(flag("sizes") ?? env.BENCH_SIZES, [1000, 10000, 50000], "--sizes"),
     analyzeCalls: int(flag("analyze") ?? env.BENCH_ANALYZE, 3000, "--analyze / BENCH_ANALYZE"),
     // 0 leaves the IAM-dense stacks out. 8,001 resources hold 1,000 findings; 10k and 50k give its growth.
     iamDense: sizeList(flag("iam-dense") ?? env.BENCH_IAM_DENSE, [8001, 10000, 50000], "--iam-dense"),

@@ -106,21 +106,48 @@ export function recordSecrets(raw: unknown): void {
   walk(raw, false, true);
 }
 
+// Every value of every resource of a stack passes through here (the SDK decodes each one with
+// deserializeProperties), so the walk allocates nothing per value: a wrapper object per pending value
+// was most of this pack's garbage on a 50k-resource stack. Containers wait on one stack, each with a
+// secret flag on a parallel one; plain values outside a secret are skipped where they are found.
+const pending: unknown[] = [];
+const pendingSecret: boolean[] = [];
+
+function visit(value: unknown, secret: boolean, decodeJson: boolean): void {
+  if (value !== null && typeof value === "object") {
+    pending.push(value);
+    pendingSecret.push(secret);
+  } else if (!secret) {
+    return;
+  } else if (typeof value === "string") {
+    rememberString(value, decodeJson);
+  } else if (typeof value === "number" || typeof value === "boolean") {
+    remember(String(value));
+  }
+}
+
 function walk(raw: unknown, secretAtTop: boolean, decodeJson: boolean): void {
-  const stack: Array<{ value: unknown; secret: boolean }> = [{ value: raw, secret: secretAtTop }];
-  while (stack.length > 0) {
-    const { value, secret } = stack.pop()!;
-    if (typeof value === "string") {
-      if (secret) rememberString(value, decodeJson);
-    } else if (typeof value === "number" || typeof value === "boolean") {
-      if (secret) remember(String(value));
-    } else if (Array.isArray(value)) {
-      for (const v of value) stack.push({ value: v, secret });
-    } else if (value !== null && typeof value === "object") {
-      const obj = value as Record<string, unknown>;
-      const inner = secret || obj[SIG_KEY] === SECRET_SIG;
-      for (const k of Object.keys(obj)) if (k !== SIG_KEY) stack.push({ value: obj[k], secret: inner });
+  // Re-entered from rememberString (a secret JSON text): the outer walk's entries below `base` stay put.
+  const base = pending.length;
+  try {
+    visit(raw, secretAtTop, decodeJson);
+    while (pending.length > base) {
+      const value = pending.pop() as object;
+      const secret = pendingSecret.pop()!;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) visit(value[i], secret, decodeJson);
+      } else {
+        const obj = value as Record<string, unknown>;
+        const inner = secret || obj[SIG_KEY] === SECRET_SIG;
+        for (const k in obj) {
+          if (k !== SIG_KEY && Object.prototype.hasOwnProperty.call(obj, k)) visit(obj[k], inner, decodeJson);
+        }
+      }
     }
+  } finally {
+    // A throw (a getter in a caller's value) must not leave entries for the next walk.
+    pending.length = base;
+    pendingSecret.length = base;
   }
 }
 

@@ -89,10 +89,13 @@ export function analyzeStack(
   // Whether a reported user can create their own key: the IAM policy resources are read on the
   // first finding only, so stacks without findings never pay for it.
   let index: ReadinessIndex | undefined;
+  // Loaded on the first finding, then kept: require() resolves its path on every call, once per
+  // finding when it sat in readinessOf (1,000 times on an IAM-dense stack).
+  let readinessSentence: typeof import("./readiness/sentence").readinessSentence | undefined;
   const readinessOf = (finding: KeyFinding): string | undefined => {
     if (finding.kind === "undetermined") return undefined;
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { readinessSentence } = require("./readiness/sentence") as typeof import("./readiness/sentence");
+    readinessSentence ??= (require("./readiness/sentence") as typeof import("./readiness/sentence")).readinessSentence;
     try {
       if (!index) {
         const { ReadinessIndex } = require("./readiness/answer") as typeof import("./readiness/answer");
