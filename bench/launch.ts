@@ -130,7 +130,15 @@ export class RunningPack {
 /** What the floor pack (bench/bare-pack) reports, read from the pack's own responses to the same requests. */
 export interface FloorFindings {
   analyze: Record<string, { levels: string[]; notApplicable: boolean }>;
-  stack: { findings: Array<{ urn: string; level: string }>; notApplicable: boolean };
+  /**
+   * With each finding its message and description as the pack sent them: the floor repeats them when
+   * started with BENCH_FLOOR_TEXTS=1, to tell the SDK's cost of sending the pack's texts from the
+   * pack's own.
+   */
+  stack: {
+    findings: Array<{ urn: string; level: string; message?: string; description?: string }>;
+    notApplicable: boolean;
+  };
 }
 
 const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
@@ -139,10 +147,16 @@ const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
 export function findingsOf(response: Buffer): FloorFindings["stack"] {
   const res = analyzerpb.AnalyzeResponse.deserializeBinary(response);
   return {
-    findings: res.getDiagnosticsList().map((d: { getUrn(): string; getEnforcementlevel(): number }) => ({
-      urn: d.getUrn(),
-      level: LEVEL_NAMES[d.getEnforcementlevel()],
-    })),
+    findings: res
+      .getDiagnosticsList()
+      .map(
+        (d: { getUrn(): string; getEnforcementlevel(): number; getMessage(): string; getDescription(): string }) => ({
+          urn: d.getUrn(),
+          level: LEVEL_NAMES[d.getEnforcementlevel()],
+          message: d.getMessage(),
+          description: d.getDescription(),
+        }),
+      ),
     notApplicable: res.getNotApplicableList().length > 0,
   };
 }

@@ -16,6 +16,7 @@ import { analyzerpb, analyzeRequest, PACK_DIR, runPolicyPackOf, stackResource } 
 import { extractAsCli, npmInstallAsCli } from "../tests/helpers/published";
 import { diagnosticCount, FloorFindings, findingsOf, RunningPack } from "./launch";
 import {
+  BARE_DIR,
   flagReader,
   median,
   OUT_DIR,
@@ -85,15 +86,27 @@ function buildWorkloads(settings: Settings): Workloads {
   return { stacks, analyze, analyzeUrns: specs.map((spec) => spec.urn) };
 }
 
-/** Alternates which pack goes first, so neither always runs on the warmer/colder machine. */
-function ordered(i: number): PackUnderTest[] {
-  return i % 2 === 0 ? PACKS : [...PACKS].reverse();
+/**
+ * Who runs in a round: the pack, the floor, and on the IAM-dense stacks the floor sending the pack's
+ * own texts ("texts"), which splits the pack's cost into the SDK's cost of its texts and its own work.
+ */
+type RunnerId = PackUnderTest["id"] | "texts";
+interface Runner {
+  id: RunnerId;
+  dir: string;
+}
+const TEXTS_FLOOR: Runner = { id: "texts", dir: BARE_DIR };
+
+/** Rotates which runs first, so none always runs on the warmer/colder machine. */
+function ordered(i: number, list: readonly Runner[] = PACKS): Runner[] {
+  const k = i % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
 }
 
-type Samples = Record<string, { pack: number[]; bare: number[] }>;
+type Samples = Record<string, { pack: number[]; bare: number[]; texts?: number[] }>;
 
-function sample(samples: Samples, metric: string, id: PackUnderTest["id"], value: number): void {
-  (samples[metric] ??= { pack: [], bare: [] })[id].push(value);
+function sample(samples: Samples, metric: string, id: RunnerId, value: number): void {
+  ((samples[metric] ??= { pack: [], bare: [] })[id] ??= []).push(value);
 }
 
 /** Warns when bin/ is older than the sources: the benchmark runs what the CLI would run, bin/index.js. */
@@ -156,8 +169,11 @@ async function recordFloorFindings(work: Workloads): Promise<void> {
 }
 
 /** The environment a pack starts with for a step: the floor also gets the findings to report. */
-function envFor(id: PackUnderTest["id"], step: string): Record<string, string> {
-  return id === "bare" ? { ...PACK_ENV, BENCH_FLOOR_FINDINGS: floorFile(step) } : PACK_ENV;
+function envFor(id: RunnerId, step: string): Record<string, string> {
+  if (id === "pack") return PACK_ENV;
+  const env: Record<string, string> = { ...PACK_ENV, BENCH_FLOOR_FINDINGS: floorFile(step) };
+  if (id === "texts") env.BENCH_FLOOR_TEXTS = "1";
+  return env;
 }
 
 /**
@@ -221,8 +237,12 @@ async function analyzeThroughput(
  */
 async function rounds(settings: Settings, work: Workloads, samples: Samples, diagnostics: Record<string, number>) {
   let turn = 0;
-  const step = async (name: string, run: (pack: RunningPack, id: PackUnderTest["id"]) => Promise<void>) => {
-    for (const p of ordered(turn++)) {
+  const step = async (
+    name: string,
+    run: (pack: RunningPack, id: RunnerId) => Promise<void>,
+    runners: readonly Runner[] = PACKS,
+  ) => {
+    for (const p of ordered(turn++, runners)) {
       const pack = await RunningPack.launch({ packDir: p.dir, env: envFor(p.id, name) });
       try {
         await pack.configureAsEngine(false);
@@ -241,14 +261,19 @@ async function rounds(settings: Settings, work: Workloads, samples: Samples, dia
       sample(samples, "analyzePeakRssMiB", id, pack.peakRssMiB());
     });
     for (const s of work.stacks) {
-      await step(`stack${s.key}`, async (pack, id) => {
-        const cpu0 = pack.cpuMs();
-        const { ms, response } = await pack.callRaw("AnalyzeStack", s.request);
-        sample(samples, `analyzeStack${s.key}Ms`, id, ms);
-        sample(samples, `analyzeStack${s.key}CpuMs`, id, pack.cpuMs() - cpu0);
-        sample(samples, `peakRss${s.key}MiB`, id, pack.peakRssMiB());
-        diagnostics[`${id} ${s.key}`] = diagnosticCount(response);
-      });
+      const runners = s.key.startsWith("iamDense") ? [...PACKS, TEXTS_FLOOR] : PACKS;
+      await step(
+        `stack${s.key}`,
+        async (pack, id) => {
+          const cpu0 = pack.cpuMs();
+          const { ms, response } = await pack.callRaw("AnalyzeStack", s.request);
+          sample(samples, `analyzeStack${s.key}Ms`, id, ms);
+          sample(samples, `analyzeStack${s.key}CpuMs`, id, pack.cpuMs() - cpu0);
+          sample(samples, `peakRss${s.key}MiB`, id, pack.peakRssMiB());
+          diagnostics[`${id} ${s.key}`] = diagnosticCount(response);
+        },
+        runners,
+      );
     }
     process.stdout.write(".");
   }
@@ -264,7 +289,11 @@ interface Row {
   ratio: number;
   /** Median of the per-round pack/bare ratios: the two ran back to back, so drift cancels out. */
   paired: number;
+  /** Lowest and highest per-round ratio: how far one round can be from the median (the noise). */
+  pairedRange: [number, number];
   spread: string;
+  /** The floor sending the pack's texts (IAM-dense stacks): its median. */
+  texts?: number;
 }
 
 interface Target {
@@ -298,7 +327,8 @@ function summarize(settings: Settings, work: Workloads, samples: Samples): { row
   const rows = metrics
     .filter(([key]) => samples[key])
     .map(([key, metric, unit]): Row => {
-      const { pack, bare } = samples[key];
+      const { pack, bare, texts } = samples[key];
+      const perRound = pack.map((x, i) => x / bare[i]);
       return {
         key,
         metric,
@@ -306,8 +336,10 @@ function summarize(settings: Settings, work: Workloads, samples: Samples): { row
         pack: median(pack),
         bare: median(bare),
         ratio: median(pack) / median(bare),
-        paired: median(pack.map((x, i) => x / bare[i])),
+        paired: median(perRound),
+        pairedRange: [Math.min(...perRound), Math.max(...perRound)],
         spread: `${range(pack)} / ${range(bare)}`,
+        texts: texts && texts.length > 0 ? median(texts) : undefined,
       };
     });
   const row = (key: string) => rows.find((r) => r.key === key);
@@ -347,21 +379,35 @@ function summarize(settings: Settings, work: Workloads, samples: Samples): { row
 
 function printTable(rows: Row[], targets: Target[]): void {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  const x = (n: number) => `${n.toFixed(2)}x`;
   const lines = [
-    ["metric", "unit", "pack", "floor", "pack/floor", "paired", "min-max pack / floor"],
+    ["metric", "unit", "pack", "floor", "pack/floor", "paired", "per-round ratios", "min-max pack / floor"],
     ...rows.map((r) => [
       r.metric,
       r.unit,
       fmt(r.pack),
       fmt(r.bare),
-      `${r.ratio.toFixed(2)}x`,
-      `${r.paired.toFixed(2)}x`,
+      x(r.ratio),
+      x(r.paired),
+      `${x(r.pairedRange[0])}-${x(r.pairedRange[1])}`,
       r.spread,
     ]),
   ];
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   for (const l of lines) {
     console.log(l.map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  "));
+  }
+  // The IAM-dense stacks' 1,000+ findings, split: what the SDK pays to send the pack's texts (the floor
+  // with them over the floor with constant ones), and what is left for the pack's own work.
+  const split = rows.filter((r) => r.texts !== undefined);
+  if (split.length > 0) {
+    console.log("\nthe floor sending the pack's own texts (messages and description):");
+    for (const r of split) {
+      console.log(
+        `  ${r.metric}: floor with texts ${fmt(r.texts!)} ${r.unit}; texts in the SDK ${x(r.texts! / r.bare)}, ` +
+          `pack over the floor with its texts ${x(r.pack / r.texts!)}`,
+      );
+    }
   }
   for (const [prefix, name] of [
     ["", "realistic"],
@@ -380,6 +426,17 @@ function printTable(rows: Row[], targets: Target[]): void {
   for (const t of targets) {
     console.log(
       `  ${t.met ? "MET   " : "MISSED"} ${t.name}: ${t.value.toFixed(2)}x (target <= ${t.limit.toFixed(2)}x)`,
+    );
+  }
+  // A target within the rounds' own spread is not told apart by this run: say how wide the spread was.
+  const timed = rows.filter((r) => r.unit === "ms");
+  if (timed.length > 0) {
+    const widest = timed.reduce((a, b) =>
+      b.pairedRange[1] - b.pairedRange[0] > a.pairedRange[1] - a.pairedRange[0] ? b : a,
+    );
+    console.log(
+      `spread: per-round pack/floor ratios of the timings ranged up to ${x(widest.pairedRange[0])}-${x(widest.pairedRange[1])} ` +
+        `(${widest.metric}); a difference smaller than its round's spread is noise in this run`,
     );
   }
 }
@@ -445,7 +502,11 @@ async function main(): Promise<void> {
   const steps = ["analyze", ...work.stacks.map((s) => s.key)];
   const diag = steps.map((k) => `${k}: ${diagnostics[`pack ${k}`]}/${diagnostics[`bare ${k}`]}`).join(", ");
   console.log(`\ndiagnostics, pack/floor: ${diag}`);
-  const differing = steps.filter((k) => diagnostics[`pack ${k}`] !== diagnostics[`bare ${k}`]);
+  const differing = steps.filter(
+    (k) =>
+      diagnostics[`pack ${k}`] !== diagnostics[`bare ${k}`] ||
+      (diagnostics[`texts ${k}`] !== undefined && diagnostics[`texts ${k}`] !== diagnostics[`pack ${k}`]),
+  );
   if (differing.length > 0)
     console.warn(`warning: the floor did not report what the pack did: ${differing.join(", ")}`);
   const hostile = settings.hostile
