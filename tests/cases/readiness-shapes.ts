@@ -31,6 +31,19 @@ function consoleUsers(s: StackBuilder, n: number, name = (i: number) => `user-${
   });
 }
 
+/** `n` console users with keys, each with the self-service policy attached: the answer is "can" until something denies it. */
+function selfServiceUsers(s: StackBuilder, n: number) {
+  const all = consoleUsers(s, n);
+  const self = s.policy("self-service", doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: SELF }));
+  all.forEach((u, i) =>
+    s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", `self-${i}`, {
+      user: u.out("name"),
+      policyArn: self.out("arn"),
+    }),
+  );
+  return all;
+}
+
 function groupManaged(users: number, policies: number, actions: number): Shape {
   return {
     name: `${users} users in a group with ${policies} managed policies of ${actions} actions`,
@@ -64,14 +77,7 @@ function manyScps(users: number, scps: number): Shape {
     name: `${users} users with ${scps} SCPs`,
     findings: users,
     build(s) {
-      const all = consoleUsers(s, users);
-      const self = s.policy("self-service", doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: SELF }));
-      all.forEach((u, i) =>
-        s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", `self-${i}`, {
-          user: u.out("name"),
-          policyArn: self.out("arn"),
-        }),
-      );
+      selfServiceUsers(s, users);
       for (let i = 0; i < scps; i++) {
         const p = s.resource(
           "aws:organizations/policy:Policy",
@@ -167,14 +173,7 @@ function groupsOfOtherServices(users: number, groups: number): Shape {
     name: `${users} users in ${groups} groups whose policies cover other services, the last one denying keys`,
     findings: users,
     build(s) {
-      const all = consoleUsers(s, users);
-      const self = s.policy("self-service", doc({ Effect: "Allow", Action: "iam:CreateAccessKey", Resource: SELF }));
-      all.forEach((u, i) =>
-        s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", `self-${i}`, {
-          user: u.out("name"),
-          policyArn: self.out("arn"),
-        }),
-      );
+      const all = selfServiceUsers(s, users);
       for (let g = 0; g < groups; g++) {
         const group = s.group(`team-${g}`);
         s.resource("aws:iam/groupMembership:GroupMembership", `team-${g}-members`, {

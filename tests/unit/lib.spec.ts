@@ -2,8 +2,6 @@
 
 import * as assert from "assert";
 import Ajv from "ajv";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { EXEMPTION_SCHEMA } from "../../lib/exemption-schema";
 import generatedValidator from "../../lib/exemption-validate";
 import { accountDoubt, accountOf, compareAccounts } from "../../lib/accounts";
@@ -11,6 +9,7 @@ import { findExemption, parseExemptions, scopeOfUrn } from "../../lib/exemptions
 import { TYPES } from "../../lib/types";
 import { parseUserName } from "../../lib/users";
 import { read, readString, UNKNOWN } from "../../lib/values";
+import { modulesLoadedBy } from "../helpers/fresh-process";
 import { stackView } from "../helpers/sdk-view";
 import { StackBuilder } from "../helpers/stack";
 import { secret, unknown, UNKNOWN_OBJECT_WIRE } from "../helpers/wire";
@@ -353,20 +352,10 @@ describe("exemptions: parsing, matching, expiry", () => {
 
   it("checks entries without loading ajv's compiler", function () {
     this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
-    const script = `
+    const loaded = modulesLoadedBy(`
       const { parseExemptions } = require("./lib/exemptions");
       const parsed = parseExemptions([{ users: ["alice"], reason: "r" }, { users: [], reason: "r" }]);
-      if (parsed.entries.length !== 1 || parsed.problems.length !== 1) throw new Error(JSON.stringify(parsed));
-      console.log(JSON.stringify(Object.keys(require.cache)));`;
-    const root = path.join(__dirname, "..", "..");
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    assert.strictEqual(r.status, 0, r.stderr);
-    const loaded = (JSON.parse(r.stdout.trim().split("\n").pop()!) as string[]).map((f) =>
-      path.relative(root, f).split(path.sep).join("/"),
-    );
+      if (parsed.entries.length !== 1 || parsed.problems.length !== 1) throw new Error(JSON.stringify(parsed));`);
     assert.ok(loaded.includes("lib/exemption-validate.js"), "the generated validator");
     const ajv = loaded.filter((f) => f.startsWith("node_modules/ajv/"));
     assert.deepStrictEqual(

@@ -2,12 +2,12 @@
 // resource type at a time, and that none of it runs on a stack without findings.
 
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { Owner } from "../../lib/model";
 import { Readiness, ReadinessIndex } from "../../lib/readiness/answer";
 import { IAM_POLICY_TYPES } from "../../lib/types";
 import { SELF_SERVICE_POLICY } from "../cases/stack-cases";
+import { modulesLoadedBy } from "../helpers/fresh-process";
 import { stackView } from "../helpers/sdk-view";
 import { list, Mode, StackBuilder } from "../helpers/stack";
 import { unknownArray } from "../helpers/wire";
@@ -201,7 +201,7 @@ describe("readiness: resource types", () => {
 describe("readiness: only when a finding needs it", () => {
   // A fresh process: what a stack without findings loads, and what a finding loads.
   function loadedModules(withFinding: boolean): string[] {
-    const script = `
+    return modulesLoadedBy(`
       const { analyzeStack } = require("./lib/stack-analysis");
       const { NO_EXEMPTIONS } = require("./lib/exemptions");
       const { stackView } = require("./tests/helpers/sdk-view");
@@ -212,23 +212,15 @@ describe("readiness: only when a finding needs it", () => {
       if (${withFinding}) s.accessKey("alice-key", u.out("name"));
       s.resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "a", {
         user: u.out("name"), policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-      analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now());
-      console.log(JSON.stringify(Object.keys(require.cache)));`;
-    const root = path.join(__dirname, "..", "..");
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    assert.equal(r.status, 0, r.stderr);
-    return (JSON.parse(r.stdout.trim().split("\n").pop()!) as string[]).map((f) => path.relative(root, f));
+      analyzeStack(stackView(s.resources), NO_EXEMPTIONS, Date.now());`);
   }
 
   it("loads neither the evaluator nor the AWS managed policy data on a stack without findings", function () {
     this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(false);
-    assert.ok(loaded.includes(path.join("lib", "stack-analysis.ts")));
+    assert.ok(loaded.includes("lib/stack-analysis.ts"));
     assert.deepEqual(
-      loaded.filter((f) => f.startsWith(path.join("lib", "readiness"))),
+      loaded.filter((f) => f.startsWith("lib/readiness/")),
       [],
     );
   });
@@ -237,7 +229,7 @@ describe("readiness: only when a finding needs it", () => {
     this.timeout(180_000); // a fresh ts-node process; slow when npm test shares a busy machine
     const loaded = loadedModules(true);
     for (const f of ["readiness/answer.ts", "readiness/iam/evaluate.ts", "readiness/iam/aws-managed-data.ts"]) {
-      assert.ok(loaded.includes(path.join("lib", f)), f);
+      assert.ok(loaded.includes(`lib/${f}`), f);
     }
   });
 });
