@@ -274,6 +274,21 @@ export const SHAPES: HostileShape[] = [
       return { resources: b.resources, config: { exemptions } };
     },
   },
+  {
+    name: "computed-memberships-1000x200x200",
+    what:
+      "the protocol test's readiness shape: 1,000 console users with keys, 200 GroupMemberships listing all of them " +
+      "and 200 group policies, groups and user lists computed from a non-IAM resource",
+    build() {
+      const b = new StackBuilder({ mode: "update" });
+      const shape = READINESS_SHAPES.find((r) =>
+        r.name.startsWith("1000 users x 200 memberships x 200 group policies"),
+      );
+      if (!shape) throw new Error("tests/cases/readiness-shapes.ts has no 1000 x 200 x 200 memberships shape");
+      shape.build(b);
+      return { resources: b.resources };
+    },
+  },
 ];
 
 interface CallResult {
