@@ -163,7 +163,9 @@ const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
   cwd: root,
   stdio: "inherit",
 });
-// tsc compiles TypeScript only; the generated validator is JavaScript already.
-if (result.status === 0) cpSync(VALIDATOR, join(root, "bin", "lib", "exemption-validate.js"));
-if (result.status === 0) writeFileSync(STAMP, `${digest}\n${outputsDigest(join(root, "bin"))}\n`);
+if (result.status === 0) {
+  // tsc compiles TypeScript only; the generated validator is JavaScript already.
+  cpSync(VALIDATOR, join(root, "bin", "lib", "exemption-validate.js"));
+  writeFileSync(STAMP, `${digest}\n${outputsDigest(join(root, "bin"))}\n`);
+}
 process.exit(result.status === null ? 1 : result.status);

@@ -145,7 +145,7 @@ async function runJob({ dir: programDir, mode, out: outFile }: Job): Promise<voi
   // programs get it from the store each one runs in, which reads the environment when made.
   const state = require("@pulumi/pulumi/runtime/state");
   try {
-    await state.withLocalStorage(() => runInStore(dir, preview, project, config, outFile));
+    await state.withLocalStorage(() => runInStore(dir, mode, project, config, outFile));
   } finally {
     forgetProgram(dir);
   }
@@ -153,12 +153,12 @@ async function runJob({ dir: programDir, mode, out: outFile }: Job): Promise<voi
 
 async function runInStore(
   dir: string,
-  preview: boolean,
+  mode: Job["mode"],
   project: ReturnType<typeof loadProject>,
   config: Record<string, string>,
   outFile: string,
 ): Promise<void> {
-  const mode = preview ? "preview" : "update";
+  const preview = mode === "preview";
   const pulumi = require("@pulumi/pulumi");
   const settings = require("@pulumi/pulumi/runtime/settings");
   const state = require("@pulumi/pulumi/runtime/state");
